@@ -1,0 +1,3 @@
+import sys
+from ssk_report.cli import main
+sys.exit(main(["build", *sys.argv[1:]]))

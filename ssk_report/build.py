@@ -1,0 +1,60 @@
+"""The pipeline in one function: load -> validate -> plan -> render -> write."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import loader, plan, render, write
+from .model import Content
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path = Path("content")
+    templates_dir: Path = Path("templates")
+    out_dir: Path = Path("output")
+    pdf: bool = True
+
+
+@dataclass(frozen=True)
+class Summary:
+    pages: int
+    pdfs: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.pages} halaman HTML, {self.pdfs} PDF, {self.seconds:.1f} detik"
+
+
+def load_content(settings: Settings) -> Content:
+    """Read and check every content file; raises ContentError listing every problem."""
+    raw, problems = loader.load(settings.content_dir)
+    return validate(raw, problems)
+
+
+def build(settings: Settings) -> Summary:
+    started = time.perf_counter()
+    content = load_content(settings)
+    site_plan = plan.plan(content, with_pdf=settings.pdf)
+    env = render.environment(settings.templates_dir)
+    with write.staging(settings.out_dir) as root:
+        for page in site_plan.pages:
+            html = render.render_html(env, page, content, site_plan)
+            write.write_file(root, page.path, html.encode())
+        write.copy_static(settings.templates_dir / "static", root)
+        for document in site_plan.documents:
+            html = render.render_html(env, document, content, site_plan)
+            source = _source_of(settings, document)
+            write.write_file(root, document.path, render.render_pdf(html, settings.templates_dir, source))
+    return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started)
+
+
+def _source_of(settings: Settings, document: plan.Output) -> str:
+    """The content file a document is made from, for error messages."""
+    folder = "clinics" if document.template.endswith("report.html.j2") else "regencies"
+    slug = getattr(document.subject, "slug", None) or document.subject.regency.slug
+    return os.path.relpath(settings.content_dir / folder / f"{slug}.yaml")

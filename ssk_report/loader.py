@@ -1,0 +1,271 @@
+"""Stage 1: read the content folder into raw documents that remember where each value came from.
+
+Nothing here knows what a regency is; it turns bytes into plain Python values plus a map from
+field paths to (line, column), and refuses the YAML features a content file never needs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+# libyaml's C parser is ~5x faster; the pure-Python one is the fallback, with identical results.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 1_000_000
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER = "---"
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One content file: its data as plain values and the position of every field in it."""
+
+    path: str  # as shown to the user
+    stem: str  # file name without extension, the id of regencies, clinics and pages
+    data: Any
+    positions: dict[Location, tuple[int, int]] = field(repr=False)
+    body: str | None = None  # Markdown after the front matter, or a clinic's narrative
+    body_line: int = 1
+
+    def locate(self, loc: Location) -> tuple[int, int]:
+        """Position of `loc`, or of the nearest enclosing field that has one."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.positions:
+                return self.positions[loc[:end]]
+        return (1, 1)
+
+    def problem(self, loc: Location, message: str) -> Problem:
+        line, column = self.locate(loc)
+        return Problem(self.path, line, column, dotted(loc), message)
+
+
+def dotted(loc: Location) -> str:
+    """`("participants", 2, "regency")` -> `participants[2].regency`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class _Composer:
+    """Turns a composed YAML node tree into values, recording positions and rejecting surprises."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: dict[Location, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self._constructor = _Loader("")
+
+    def value(self, node: yaml.Node, loc: Location) -> Any:
+        # An alias is the same node object reached twice; refusing it here, before any walk,
+        # is what stops a "billion laughs" document from expanding.
+        if id(node) in self._seen:
+            self._fail(node, loc, "anchor/alias YAML (& dan *) tidak diizinkan; tulis nilainya langsung")
+            return None
+        self._seen.add(id(node))
+        self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Location) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, loc, "kunci harus berupa teks biasa")
+                continue
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in result or key in first_line:
+                self._fail(
+                    key_node, (*loc, key),
+                    f"kunci ganda (baris {first_line[key]} dan {line}); hapus salah satunya",
+                )
+                continue
+            first_line[key] = line
+            result[key] = self.value(value_node, (*loc, key))
+            self.positions[(*loc, key)] = (line, key_node.start_mark.column + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node, loc: Location) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self._fail(node, loc, f"tag YAML {node.tag!r} tidak diizinkan")
+        except ValueError:  # e.g. 2025-02-30 matches the date pattern but is no date
+            self._fail(node, loc, f"tanggal tidak ada di kalender (tertulis {node.value})")
+        return None
+
+    def _fail(self, node: yaml.Node, loc: Location, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, dotted(loc), message))
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Location, tuple[int, int]], list[Problem]]:
+    """Parse one YAML text; positions are shifted so that the text starts at `first_line`."""
+    shift = first_line - 1
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return None, {}, [Problem(path, number, indent.index("\t") + 1, "",
+                                      "indentasi memakai karakter tab; gunakan spasi")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1 + shift, mark.column + 1) if mark else (first_line, 1)
+        return None, {}, [Problem(path, line, column, "", f"YAML tidak valid: {exc.problem or exc.context}")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Problem(path, first_line, 1, "", f"YAML tidak valid: {exc}")]
+    if node is None:
+        return None, {}, [Problem(path, first_line, 1, "", "berkas kosong; isi data yang diharapkan")]
+    composer = _Composer(path)
+    data = composer.value(node, ())
+    positions = {loc: (line + shift, col) for loc, (line, col) in composer.positions.items()}
+    problems = [Problem(p.path, p.line + shift, p.column, p.field, p.message) for p in composer.problems]
+    if not isinstance(data, dict):
+        problems.append(Problem(path, first_line, 1, "",
+                                f"isi berkas harus berupa pasangan kunci: nilai (tertulis {type(data).__name__})"))
+    return data, positions, problems
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file as text, or None after recording why it cannot be read."""
+    shown = display_path(path)
+    if path.is_symlink():
+        problems.append(Problem(shown, 1, 1, "", "tautan simbolik (symlink) tidak diizinkan di folder konten"))
+        return None
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(shown, 1, 1, "",
+                                f"berkas terlalu besar ({len(raw):,} byte; paling besar {MAX_FILE_BYTES:,} byte)"))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(shown, 1, 1, "", "berkas diawali BOM; simpan sebagai UTF-8 tanpa BOM"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(shown, line, column, "",
+                                f"bukan teks UTF-8 (byte {raw[exc.start]:#04x}); simpan berkas sebagai UTF-8"))
+        return None
+
+
+def load_yaml_file(path: Path, problems: list[Problem]) -> RawDocument | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    shown = display_path(path)
+    data, positions, found = parse_yaml(text, shown)
+    problems.extend(found)
+    if found:
+        return None
+    return RawDocument(shown, path.stem, data, positions)
+
+
+def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | None:
+    """A Markdown page: YAML front matter between `---` lines, then the body."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    shown = display_path(path)
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FRONT_MATTER:
+        problems.append(Problem(shown, 1, 1, "", "halaman harus diawali front matter YAML di antara dua baris '---'"))
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER), None)
+    if end is None:
+        problems.append(Problem(shown, 1, 1, "", "front matter tidak ditutup dengan baris '---'"))
+        return None
+    data, positions, found = parse_yaml("".join(lines[1:end]), shown, first_line=2)
+    problems.extend(found)
+    if found:
+        return None
+    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]), body_line=end + 2)
+
+
+@dataclass(frozen=True)
+class RawContent:
+    """Every content file, parsed but not yet checked against the content model."""
+
+    root: Path
+    site: RawDocument | None
+    sources: RawDocument | None
+    milestones: RawDocument | None
+    indicators: RawDocument | None
+    regencies: list[RawDocument]
+    clinics: list[RawDocument]
+    pages: list[RawDocument]
+
+
+def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix != suffix:
+            continue
+        if not SLUG_RE.match(path.stem):
+            problems.append(Problem(display_path(path), 1, 1, "",
+                                    f"nama berkas {path.name!r} tidak valid; pakai huruf kecil a-z, angka dan tanda '-'"))
+            continue
+        found.append(path)
+    return found
+
+
+def load(root: Path) -> tuple[RawContent, list[Problem]]:
+    """Read every content file under `root`; problems are collected, never raised."""
+    problems: list[Problem] = []
+
+    def single(name: str) -> RawDocument | None:
+        path = root / name
+        if not path.is_file():
+            problems.append(Problem(display_path(path), 1, 1, "", "berkas wajib ini tidak ditemukan"))
+            return None
+        return load_yaml_file(path, problems)
+
+    def each_yaml(folder: str) -> list[RawDocument]:
+        docs = (load_yaml_file(p, problems) for p in _files(root / folder, ".yaml", problems))
+        return [d for d in docs if d is not None]
+
+    clinics = []
+    for doc in each_yaml("clinics"):
+        narrative = root / "clinics" / f"{doc.stem}.md"
+        body = read_text(narrative, problems) if narrative.is_file() else None
+        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body))
+    pages = [d for d in (load_markdown_file(p, problems) for p in _files(root / "pages", ".md", problems)) if d]
+    content = RawContent(
+        root=root,
+        site=single("site.yaml"),
+        sources=single("sources.yaml"),
+        milestones=single("milestones.yaml"),
+        indicators=single("indicators.yaml"),
+        regencies=each_yaml("regencies"),
+        clinics=clinics,
+        pages=pages,
+    )
+    return content, problems

@@ -1,0 +1,314 @@
+"""Stage 2: raw documents -> the typed content model, collecting every problem before stopping once."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .loader import Location, RawContent, RawDocument
+from .model import Actual, Clinic, Content, Indicator, Milestone, Page, Regency, Site, Source, Subsector, Target
+
+M = TypeVar("M", bound=BaseModel)
+
+PATTERN_HINTS = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": 'huruf kecil a-z, angka dan tanda "-", mis. "barito-timur"',
+    r"^[a-z][a-z0-9_]*$": 'huruf kecil, angka dan "_", mis. "ald_aman"',
+    r"^M[1-4]$": "M1, M2, M3 atau M4",
+    r"^\d{2}$": 'dua angka dalam tanda kutip, mis. "62"',
+    r"^\d{2}\.\d{2}$": 'kode Kemendagri dalam tanda kutip, mis. "62.09"',
+    r"^\d{4}$": 'kode BPS empat angka dalam tanda kutip, mis. "6207"',
+    r"^https?://\S+$": "alamat web yang diawali http:// atau https://",
+    r"^\d{4}-cc\d+$": "tahun-ccNOMOR, mis. 2025-cc7",
+}
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it, for 'got X' in messages."""
+    if value is None:
+        return "kosong"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "pasangan kunci: nilai"
+    if isinstance(value, list):
+        return "daftar"
+    return str(getattr(value, "isoformat", lambda: value)())
+
+
+def _field_model(model: type[BaseModel], loc: Location) -> type[BaseModel] | None:
+    """The model class found by following `loc` from `model` (to list the keys allowed there)."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation, want_item=isinstance(part, int))
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
+            field = annotation.model_fields.get(part)
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+    annotation = _unwrap(annotation, want_item=False)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation: Any, want_item: bool) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        elif origin is list and want_item:
+            annotation, want_item = typing.get_args(annotation)[0], False
+        else:
+            return annotation
+
+
+def _message(error: Any, model: type[BaseModel]) -> str:
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx", {})
+    loc = tuple(p for p in error["loc"] if p != "[key]")
+    got = f"tertulis {show(value)}"
+    if kind == "missing":
+        return "wajib diisi, tetapi tidak ada"
+    if kind == "extra_forbidden":
+        parent = _field_model(model, loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; mungkin maksudnya {close[0]!r}?" if close else ""
+        return f"kunci tidak dikenal {loc[-1]!r}{hint} (yang diizinkan: {', '.join(allowed)})"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"harus bilangan bulat ({got})"
+    if kind in ("float_type", "float_parsing"):
+        return f"harus berupa angka ({got})"
+    if kind == "string_type":
+        return f"harus berupa teks ({got})"
+    if kind == "string_too_short":
+        return "tidak boleh kosong"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        return f"format tidak sesuai ({got}, seharusnya {PATTERN_HINTS.get(pattern, pattern)})"
+    if kind == "greater_than_equal":
+        return f"terlalu kecil ({got}, seharusnya paling kecil {ctx['ge']})"
+    if kind == "less_than_equal":
+        return f"terlalu besar ({got}, seharusnya paling besar {ctx['le']})"
+    if kind == "literal_error":
+        return f"nilai tidak dikenal ({got}, seharusnya salah satu dari: {ctx['expected']})"
+    if kind.startswith("date_"):
+        return f"harus tanggal berformat YYYY-MM-DD ({got})"
+    if kind == "list_type":
+        return f"harus berupa daftar ({got})"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"harus berupa pasangan kunci: nilai ({got})"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg']} ({got})"
+
+
+def parse(model: type[M], doc: RawDocument, data: Any, base: Location, problems: list[Problem]) -> M | None:
+    """Validate `data` (found at `base` in `doc`) as `model`; record located problems on failure."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if p != "[key]")
+            problems.append(doc.problem((*base, *loc), _message(error, model)))
+        return None
+
+
+def _items(model: type[M], doc: RawDocument | None, key: str, problems: list[Problem]) -> list[M]:
+    """The list under `key` in a catalogue file, item by item so one bad item hides no others."""
+    if doc is None:
+        return []
+    data = doc.data
+    if not isinstance(data.get(key), list):
+        problems.append(doc.problem((key,), f"harus berupa daftar ({'tidak ada' if key not in data else 'tertulis ' + show(data[key])})"))
+        return []
+    return [m for i, item in enumerate(data[key]) if (m := parse(model, doc, item, (key, i), problems))]
+
+
+def _check_keys(doc: RawDocument | None, allowed: set[str], problems: list[Problem]) -> None:
+    if doc is None:
+        return
+    for key in doc.data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"; mungkin maksudnya {close[0]!r}?" if close else ""
+            problems.append(doc.problem((key,), f"kunci tidak dikenal {key!r}{hint} (yang diizinkan: {', '.join(sorted(allowed))})"))
+
+
+def _references(data: Any, loc: Location = ()) -> Iterator[tuple[Location, str]]:
+    """Every source id a document cites, with where it is cited."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "source" and isinstance(value, str):
+                yield (*loc, key), value
+            elif key == "sources" and isinstance(value, list):
+                yield from (((*loc, key, i), v) for i, v in enumerate(value) if isinstance(v, str))
+            else:
+                yield from _references(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _references(value, (*loc, i))
+
+
+def _unique(doc: RawDocument, items: list[tuple[Location, str]], what: str, problems: list[Problem],
+            seen: dict[str, str] | None = None) -> None:
+    seen = {} if seen is None else seen
+    for loc, value in items:
+        line = doc.locate(loc)[0]
+        if value in seen:
+            problems.append(doc.problem(loc, f"{what} {show(value)} sudah dipakai di {seen[value]}"))
+        else:
+            seen[value] = f"{doc.path}:{line}"
+
+
+def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
+    """The typed content, or a ContentError listing every problem found in every file."""
+    problems = list(load_problems)
+
+    sources = _items(Source, raw.sources, "sources", problems)
+    milestones = _items(Milestone, raw.milestones, "milestones", problems)
+    subsectors = _items(Subsector, raw.indicators, "subsectors", problems)
+    indicators = _items(Indicator, raw.indicators, "indicators", problems)
+    targets = _items(Target, raw.indicators, "targets", problems)
+    actuals = _items(Actual, raw.indicators, "actuals", problems)
+    _check_keys(raw.sources, {"sources"}, problems)
+    _check_keys(raw.milestones, {"source", "milestones"}, problems)
+    _check_keys(raw.indicators, {"source", "subsectors", "indicators", "targets", "actuals"}, problems)
+    site = parse(Site, raw.site, raw.site.data, (), problems) if raw.site else None
+
+    regencies = [r for doc in raw.regencies if (r := _with_slug(Regency, doc, {}, problems))]
+    clinics = [c for doc in raw.clinics
+               if (c := _with_slug(Clinic, doc, {"narrative": doc.body} if doc.body else {}, problems))]
+    pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, {"body": doc.body or ""}, problems))]
+
+    source_ids = {s.id for s in sources}
+    if raw.sources is not None:  # without the registry every citation would be reported as unknown
+        for doc in _documents(raw):
+            for loc, ref in _references(doc.data):
+                if ref not in source_ids:
+                    problems.append(doc.problem(loc, f"sumber tidak dikenal ({show(ref)}, seharusnya id dari sources.yaml)"))
+
+    catalogue = {i.id: i for i in indicators}
+    _check_catalogue(raw, subsectors, indicators, targets, actuals, milestones, catalogue, problems)
+    _check_regencies(raw, regencies, site, catalogue, problems)
+    _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
+
+    if problems or site is None:
+        raise ContentError(problems)
+    return Content(site=site, sources=sources, milestones=milestones, subsectors=subsectors,
+                   indicators=indicators, targets=targets, actuals=actuals, regencies=regencies,
+                   clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)))
+
+
+def _with_slug(model: type[M], doc: RawDocument, extra: dict[str, Any], problems: list[Problem]) -> M | None:
+    if "slug" in doc.data:
+        problems.append(doc.problem(("slug",), "slug diambil dari nama berkas; hapus kunci ini"))
+        return None
+    return parse(model, doc, {**doc.data, "slug": doc.stem, **extra}, (), problems)
+
+
+def _documents(raw: RawContent) -> list[RawDocument]:
+    singles = [raw.site, raw.sources, raw.milestones, raw.indicators]
+    return [d for d in singles if d is not None] + raw.regencies + raw.clinics + raw.pages
+
+
+def _check_catalogue(raw: RawContent, subsectors: list[Subsector], indicators: list[Indicator],
+                     targets: list[Target], actuals: list[Actual], milestones: list[Milestone],
+                     catalogue: dict[str, Indicator], problems: list[Problem]) -> None:
+    if raw.sources:
+        ids = raw.sources.data.get("sources") or []
+        _unique(raw.sources, [(("sources", i, "id"), s.get("id")) for i, s in enumerate(ids) if isinstance(s, dict)],
+                "id sumber", problems)
+    if raw.milestones:
+        _unique(raw.milestones, [(("milestones", i, "id"), m.id) for i, m in enumerate(milestones)], "id tahapan", problems)
+    doc = raw.indicators
+    if doc is None:
+        return
+    _unique(doc, [(("indicators", i, "id"), ind.id) for i, ind in enumerate(indicators)], "id indikator", problems)
+    _unique(doc, [(("subsectors", i, "id"), s.id) for i, s in enumerate(subsectors)], "id subsektor", problems)
+    known_subsectors = {s.id for s in subsectors}
+    for i, ind in enumerate(indicators):
+        if ind.subsector not in known_subsectors:
+            problems.append(doc.problem(("indicators", i, "subsector"),
+                                        f"subsektor tidak dikenal ({show(ind.subsector)}, seharusnya id dari daftar subsectors)"))
+    for key, rows in (("targets", targets), ("actuals", actuals)):
+        for i, row in enumerate(rows):
+            _check_value(doc, (key, i), row.indicator, row.value, catalogue, problems)
+
+
+def _check_value(doc: RawDocument, loc: Location, indicator_id: str, value: float,
+                 catalogue: dict[str, Indicator], problems: list[Problem]) -> None:
+    indicator = catalogue.get(indicator_id)
+    if indicator is None:
+        problems.append(doc.problem((*loc, "indicator") if loc[0] in ("targets", "actuals") else loc,
+                                    f"indikator tidak dikenal ({show(indicator_id)}, seharusnya salah satu dari: {', '.join(catalogue)})"))
+    elif indicator.unit == "percent" and not 0 <= value <= 100:
+        problems.append(doc.problem((*loc, "value"), f"persentase di luar rentang (tertulis {value:g}, seharusnya 0 sampai 100)"))
+
+
+def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | None,
+                     catalogue: dict[str, Indicator], problems: list[Problem]) -> None:
+    docs = {d.stem: d for d in raw.regencies}
+    kemendagri: dict[str, str] = {}
+    bps: dict[str, str] = {}
+    for regency in regencies:
+        doc = docs[regency.slug]
+        _unique(doc, [(("kemendagri_code",), regency.kemendagri_code)], "kode Kemendagri", problems, kemendagri)
+        _unique(doc, [(("bps_code",), regency.bps_code)], "kode BPS", problems, bps)
+        if site is not None:
+            prefix = site.province.kemendagri_code
+            if not regency.kemendagri_code.startswith(prefix + "."):
+                problems.append(doc.problem(("kemendagri_code",), f"kode di luar provinsi ({show(regency.kemendagri_code)}, seharusnya diawali \"{prefix}.\")"))
+            if not regency.bps_code.startswith(site.province.bps_code):
+                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)}, seharusnya diawali \"{site.province.bps_code}\")"))
+        for indicator_id, observations in regency.indicators.items():
+            years: set[int] = set()
+            for i, obs in enumerate(observations):
+                _check_value(doc, ("indicators", indicator_id, i), indicator_id, obs.value, catalogue, problems)
+                if obs.year in years:
+                    problems.append(doc.problem(("indicators", indicator_id, i, "year"), f"tahun {obs.year} tercatat dua kali untuk indikator ini"))
+                years.add(obs.year)
+
+
+def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regency],
+                   milestones: list[Milestone], subsectors: list[Subsector], problems: list[Problem]) -> None:
+    docs = {d.stem: d for d in raw.clinics}
+    by_slug = {r.slug: r for r in regencies}
+    known = ", ".join(sorted(by_slug)) or "belum ada"
+    milestone_ids = {m.id for m in milestones}
+    subsector_ids = {s.id for s in subsectors}
+    item_ids: dict[str, str] = {}
+    for clinic in clinics:
+        doc = docs[clinic.slug]
+        if clinic.milestone_focus and milestone_ids and clinic.milestone_focus not in milestone_ids:
+            problems.append(doc.problem(("milestone_focus",), f"tahapan tidak dikenal ({show(clinic.milestone_focus)})"))
+        for i, sub in enumerate(clinic.scope):
+            if sub not in subsector_ids:
+                problems.append(doc.problem(("scope", i), f"subsektor tidak dikenal ({show(sub)}, seharusnya salah satu dari: {', '.join(sorted(subsector_ids))})"))
+        _unique(doc, [(("participants", i, "regency"), p.regency) for i, p in enumerate(clinic.participants)], "peserta", problems)
+        for i, participant in enumerate(clinic.participants):
+            regency = by_slug.get(participant.regency)
+            loc: Location = ("participants", i)
+            if regency is None:
+                problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(participant.regency)}, seharusnya salah satu dari: {known})"))
+                continue
+            derived = regency.ppsp.progress_year(clinic.cycle_year)
+            if participant.progress_year is not None and derived is not None and derived != participant.progress_year:
+                problems.append(doc.problem((*loc, "progress_year"),
+                                            f"tidak cocok dengan m4_year {regency.ppsp.m4_year} di regencies/{regency.slug}.yaml"
+                                            f" (tertulis {participant.progress_year}, seharusnya {derived})"))
+        items = [(("action_items", i), item) for i, item in enumerate(clinic.action_items)]
+        if clinic.work_plan:
+            items += [(("work_plan", "items", i), item) for i, item in enumerate(clinic.work_plan.items)]
+        _unique(doc, [((*loc, "id"), item.id) for loc, item in items], "id butir tindak lanjut", problems, item_ids)
+        for loc, item in items:
+            if item.regency is not None and item.regency not in by_slug:
+                problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(item.regency)}, seharusnya salah satu dari: {known})"))
+

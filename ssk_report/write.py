@@ -1,0 +1,88 @@
+"""Stage 5: write into a temporary folder beside the output, then swap it into place.
+
+A failing, interrupted or concurrent build never leaves a half-written or missing `output/`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import BuildLockedError, UsageError
+
+MARKER = ".ssk-report"  # marks a folder as ours, so we never replace someone's documents
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """Yield an empty folder to write the build into; on success it becomes `out`."""
+    out = out.absolute()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: bukan folder; pilih folder keluaran lain dengan --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise UsageError(f"{out}: folder ini berisi berkas yang bukan hasil ssk-report; "
+                         "pilih folder kosong atau folder keluaran sebelumnya dengan --out")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out.parent / f".{out.name}.lock"):
+        _remove_leftovers(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            (tmp / MARKER).write_text("Folder ini dibuat oleh ssk-report dan diganti pada setiap build.\n")
+            yield tmp
+            _swap(tmp, out)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLockedError(f"build lain sedang menulis ke folder yang sama ({path.parent}); "
+                                   "tunggu sampai selesai lalu coba lagi") from None
+        yield
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary folders of a build that was killed outright (SIGKILL, power loss)."""
+    for stray in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(stray, ignore_errors=True)
+    for stray in out.parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(stray, ignore_errors=True)
+
+
+def _swap(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, old / "previous")
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_file(root: Path, relative: str, data: bytes) -> None:
+    """Write one output file, refusing any path that would land outside `root`."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ValueError(f"output path escapes the output folder: {relative}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def copy_static(source: Path, root: Path, prefix: str = "assets") -> int:
+    """Copy the theme's static files (CSS, icons) as they are; returns how many."""
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            write_file(root, f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())
+            count += 1
+    return count
