@@ -24,6 +24,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = "---"
 
 Location = tuple[str | int, ...]
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class RawDocument:
     positions: dict[Location, tuple[int, int]] = field(repr=False)
     body: str | None = None  # Markdown after the front matter, or a clinic's narrative
     body_line: int = 1
+    # Fields already reported by the loader (a bad date, a duplicate key): validation skips them,
+    # so the rest of the file is still checked and the same mistake is not reported twice.
+    reported: frozenset[Location] = frozenset()
 
     def locate(self, loc: Location) -> tuple[int, int]:
         """Position of `loc`, or of the nearest enclosing field that has one."""
@@ -83,6 +87,9 @@ class _Composer:
             return None
         self._seen.add(id(node))
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            self._fail(node, loc, f"tag YAML {node.tag!r} tidak diizinkan")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
@@ -148,6 +155,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
     if not isinstance(data, dict):
         problems.append(Problem(path, first_line, 1, "",
                                 f"isi berkas harus berupa pasangan kunci: nilai (tertulis {type(data).__name__})"))
+        data = None
     return data, positions, problems
 
 
@@ -182,9 +190,14 @@ def load_yaml_file(path: Path, problems: list[Problem]) -> RawDocument | None:
     shown = display_path(path)
     data, positions, found = parse_yaml(text, shown)
     problems.extend(found)
-    if found:
+    if data is None:
         return None
-    return RawDocument(shown, path.stem, data, positions)
+    return RawDocument(shown, path.stem, data, positions, reported=_reported(found))
+
+
+def _reported(problems: list[Problem]) -> frozenset[Location]:
+    return frozenset(tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", pr.field) if p)
+                     for pr in problems)
 
 
 def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | None:
@@ -203,9 +216,10 @@ def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | Non
         return None
     data, positions, found = parse_yaml("".join(lines[1:end]), shown, first_line=2)
     problems.extend(found)
-    if found:
+    if data is None:
         return None
-    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]), body_line=end + 2)
+    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]), body_line=end + 2,
+                       reported=_reported(found))
 
 
 @dataclass(frozen=True)
@@ -256,7 +270,7 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
     for doc in each_yaml("clinics"):
         narrative = root / "clinics" / f"{doc.stem}.md"
         body = read_text(narrative, problems) if narrative.is_file() else None
-        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body))
+        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body, reported=doc.reported))
     pages = [d for d in (load_markdown_file(p, problems) for p in _files(root / "pages", ".md", problems)) if d]
     content = RawContent(
         root=root,

@@ -86,6 +86,8 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         return f"harus bilangan bulat ({got})"
     if kind in ("float_type", "float_parsing"):
         return f"harus berupa angka ({got})"
+    if kind == "string_type" and isinstance(value, int | float):
+        return f"harus berupa teks: tulis di antara tanda kutip, mis. \"{value}\" ({got})"
     if kind == "string_type":
         return f"harus berupa teks ({got})"
     if kind == "string_too_short":
@@ -116,8 +118,9 @@ def parse(model: type[M], doc: RawDocument, data: Any, base: Location, problems:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if p != "[key]")
-            problems.append(doc.problem((*base, *loc), _message(error, model)))
+            loc = (*base, *(p for p in error["loc"] if p != "[key]"))
+            if not any(loc[: len(r)] == r for r in doc.reported):
+                problems.append(doc.problem(loc, _message(error, model)))
         return None
 
 
@@ -269,6 +272,9 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
             if not regency.bps_code.startswith(site.province.bps_code):
                 problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)}, seharusnya diawali \"{site.province.bps_code}\")"))
         for indicator_id, observations in regency.indicators.items():
+            if indicator_id not in catalogue:
+                _check_value(doc, ("indicators", indicator_id), indicator_id, 0, catalogue, problems)
+                continue
             years: set[int] = set()
             for i, obs in enumerate(observations):
                 _check_value(doc, ("indicators", indicator_id, i), indicator_id, obs.value, catalogue, problems)
@@ -281,7 +287,9 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
                    milestones: list[Milestone], subsectors: list[Subsector], problems: list[Problem]) -> None:
     docs = {d.stem: d for d in raw.clinics}
     by_slug = {r.slug: r for r in regencies}
-    known = ", ".join(sorted(by_slug)) or "belum ada"
+    # Every regency file counts as known, even one with problems of its own (reported there).
+    files = {d.stem for d in raw.regencies}
+    known = ", ".join(sorted(files)) or "belum ada"
     milestone_ids = {m.id for m in milestones}
     subsector_ids = {s.id for s in subsectors}
     item_ids: dict[str, str] = {}
@@ -296,8 +304,10 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
         for i, participant in enumerate(clinic.participants):
             regency = by_slug.get(participant.regency)
             loc: Location = ("participants", i)
-            if regency is None:
+            if participant.regency not in files:
                 problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(participant.regency)}, seharusnya salah satu dari: {known})"))
+                continue
+            if regency is None:
                 continue
             derived = regency.ppsp.progress_year(clinic.cycle_year)
             if participant.progress_year is not None and derived is not None and derived != participant.progress_year:
@@ -309,6 +319,6 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
             items += [(("work_plan", "items", i), item) for i, item in enumerate(clinic.work_plan.items)]
         _unique(doc, [((*loc, "id"), item.id) for loc, item in items], "id butir tindak lanjut", problems, item_ids)
         for loc, item in items:
-            if item.regency is not None and item.regency not in by_slug:
+            if item.regency is not None and item.regency not in files:
                 problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(item.regency)}, seharusnya salah satu dari: {known})"))
 

@@ -1,0 +1,84 @@
+"""Shared fixtures: a private copy of the real content to break or extend, and built sites."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ssk_report.build import Settings, build, load_content
+from ssk_report.model import Content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+TEMPLATES = ROOT / "templates"
+
+# Test-only action items: no real ones are public yet, so these are labelled as test data.
+FIXTURE_ACTION_ITEMS = """
+action_items:
+  - id: uji-cc6-01
+    title: "[DATA UJI] Menyerahkan data capaian akses sanitasi aman"
+    owner: Pokja PPSP Kab. Lamandau
+    due: 2025-10-31
+    status: done
+    regency: lamandau
+  - id: uji-cc6-02
+    title: "[DATA UJI] Menyusun rencana perluasan layanan lumpur tinja"
+    owner: Pokja PPSP Kab. Katingan
+    due: 2025-12-15
+    status: in_progress
+    regency: katingan
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A copy of the bundled content that a test may edit."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def edit(content_dir: Path) -> Callable[[str, str, str], None]:
+    """Replace `old` by `new` in one content file, failing loudly if `old` is not there."""
+
+    def _edit(relative: str, old: str, new: str) -> None:
+        path = content_dir / relative
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1))
+
+    return _edit
+
+
+@pytest.fixture
+def with_action_items(content_dir: Path, edit: Callable[[str, str, str], None]) -> Path:
+    """The content plus test-only action items agreed at CC6 (for the follow-up table at CC7)."""
+    edit("clinics/2025-cc6.yaml", "action_items: []", FIXTURE_ACTION_ITEMS.strip())
+    return content_dir
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(Settings(content_dir=CONTENT))
+
+
+def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True) -> Path:
+    out = tmp / "output"
+    build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=pdf))
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled content built once without PDFs, for the website tests."""
+    return run_build(tmp_path_factory.mktemp("site"), pdf=False)
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled content built once with PDFs."""
+    return run_build(tmp_path_factory.mktemp("full"))
