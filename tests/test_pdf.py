@@ -1,0 +1,96 @@
+"""The printed reports: structure, not pixels — pages, bookmarks, text, metadata, fonts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from ssk_report.model import Content
+
+from .conftest import run_build
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_clinic_report_structure(full_build: Path, content: Content) -> None:
+    reader = PdfReader(full_build / "laporan" / "2025-cc7.pdf")
+    texts = page_texts(reader)
+    assert len(reader.pages) >= 4
+    assert "Coaching Clinic 7" in texts[0]
+    total = len(reader.pages)
+    assert f"Halaman 2 dari {total}" in texts[1].replace("\n", " ")
+    titles = outline_titles(reader)
+    cc7 = content.clinic_by_slug["2025-cc7"] if hasattr(content, "clinic_by_slug") else content.latest_clinic
+    assert cc7 is not None
+    for participant in cc7.participants:
+        name = content.regency_by_slug[participant.regency].full_name
+        assert any(name in t for t in titles), f"no bookmark for {name}"
+        assert any(name in t for t in texts), f"{name} not named in the report"
+
+
+def test_report_table_of_contents_has_page_numbers(full_build: Path) -> None:
+    reader = PdfReader(full_build / "laporan" / "2025-cc7.pdf")
+    texts = page_texts(reader)
+    toc = next(t for t in texts[:3] if "Daftar Isi" in t)
+    numbers = [int(n) for n in re.findall(r"(\d+)\s*$", toc, flags=re.M)]
+    assert len(numbers) >= 4 and all(1 < n <= len(reader.pages) for n in numbers)
+
+
+def test_report_metadata_language_and_embedded_fonts(full_build: Path, content: Content) -> None:
+    reader = PdfReader(full_build / "laporan" / "2025-cc7.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title and "Coaching Clinic 7" in meta.title
+    assert meta.author == content.site.organisation
+    assert meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "id"
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_report_without_named_participants_still_reads_sensibly(full_build: Path) -> None:
+    reader = PdfReader(full_build / "laporan" / "2025-cc6.pdf")
+    text = " ".join(page_texts(reader))
+    assert "Coaching Clinic 6" in text
+    assert "11" in text
+
+
+def test_handout_is_one_or_two_pages(full_build: Path, content: Content) -> None:
+    for status in content.statuses:
+        reader = PdfReader(full_build / "laporan" / "kabupaten" / f"{status.regency.slug}.pdf")
+        assert 1 <= len(reader.pages) <= 2, status.regency.slug
+        text = " ".join(page_texts(reader))
+        assert status.regency.name in text
+        assert "belum ada data" in text.lower()
+
+
+def test_follow_up_table_lists_previous_clinic_items(tmp_path: Path, with_action_items: Path) -> None:
+    out = run_build(tmp_path, with_action_items)
+    text = " ".join(page_texts(PdfReader(out / "laporan" / "2025-cc7.pdf")))
+    flat = re.sub(r"\s+", " ", text)
+    assert "[DATA UJI] Menyerahkan data capaian akses sanitasi aman" in flat
+    assert "Selesai" in flat and "Berjalan" in flat
