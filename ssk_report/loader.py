@@ -143,7 +143,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + shift, mark.column + 1) if mark else (first_line, 1)
-        return None, {}, [Problem(path, line, column, "", f"YAML tidak valid: {exc.problem or exc.context}")]
+        return None, {}, [Problem(path, line, column, "", f"YAML tidak valid: {_explain(exc.problem or exc.context)}")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(path, first_line, 1, "", f"YAML tidak valid: {exc}")]
     if node is None:
@@ -157,6 +157,27 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
                                 f"isi berkas harus berupa pasangan kunci: nilai (tertulis {type(data).__name__})"))
         data = None
     return data, positions, problems
+
+
+# libyaml's most common complaints, in the words of the people who edit the files.
+_YAML_PROBLEMS = {
+    "but found another document": "berkas berisi lebih dari satu dokumen (baris '---' kedua); hapus pemisah itu",
+    "did not find expected ',' or ']'": "daftar dalam kurung siku '[' belum ditutup dengan ']'",
+    "did not find expected ',' or '}'": "isian dalam kurung kurawal '{' belum ditutup dengan '}'",
+    "mapping values are not allowed here": "tanda ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ': '",
+    "could not find expected ':'": "baris ini tidak berbentuk 'kunci: nilai'",
+    "found unexpected end of stream": "tanda kutip belum ditutup",
+    "did not find expected key": "indentasi tidak konsisten dengan baris di atasnya",
+    "found undefined alias": "anchor/alias YAML (& dan *) tidak diizinkan; tulis nilainya langsung",
+}
+
+
+def _explain(problem: str | None) -> str:
+    problem = problem or "tidak diketahui"
+    for english, indonesian in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"{indonesian} ({problem})"
+    return problem
 
 
 def read_text(path: Path, problems: list[Problem]) -> str | None:
@@ -234,9 +255,15 @@ class RawContent:
     regencies: list[RawDocument]
     clinics: list[RawDocument]
     pages: list[RawDocument]
+    # Every regency file found, readable or not: clinics may name a regency whose own file has a
+    # problem, and that problem is reported once, in that file.
+    regency_files: frozenset[str] = frozenset()
 
 
 def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
+    if folder.is_symlink():
+        problems.append(Problem(display_path(folder), 1, 1, "", "tautan simbolik (symlink) tidak diizinkan di folder konten"))
+        return []
     if not folder.is_dir():
         return []
     found = []
@@ -266,6 +293,8 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
         docs = (load_yaml_file(p, problems) for p in _files(root / folder, ".yaml", problems))
         return [d for d in docs if d is not None]
 
+    regency_files = frozenset(p.stem for p in _files(root / "regencies", ".yaml", []))
+
     clinics = []
     for doc in each_yaml("clinics"):
         narrative = root / "clinics" / f"{doc.stem}.md"
@@ -281,5 +310,6 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
         regencies=each_yaml("regencies"),
         clinics=clinics,
         pages=pages,
+        regency_files=regency_files,
     )
     return content, problems

@@ -288,7 +288,7 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
     docs = {d.stem: d for d in raw.clinics}
     by_slug = {r.slug: r for r in regencies}
     # Every regency file counts as known, even one with problems of its own (reported there).
-    files = {d.stem for d in raw.regencies}
+    files = raw.regency_files
     known = ", ".join(sorted(files)) or "belum ada"
     milestone_ids = {m.id for m in milestones}
     subsector_ids = {s.id for s in subsectors}
