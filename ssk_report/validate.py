@@ -191,7 +191,8 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
                if (c := _with_slug(Clinic, doc, {"narrative": doc.body} if doc.body else {}, problems))]
     pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, {"body": doc.body or ""}, problems))]
 
-    source_ids = {s.id for s in sources}
+    # Ids as written, valid entries or not: a source with a problem of its own is reported once, there.
+    source_ids = _raw_ids(raw.sources, "sources")
     if raw.sources is not None:  # without the registry every citation would be reported as unknown
         for doc in _documents(raw):
             for loc, ref in _references(doc.data):
@@ -210,6 +211,16 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
                    clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)))
 
 
+def _raw_list(doc: RawDocument | None, key: str) -> list[Any]:
+    value = doc.data.get(key) if doc else None
+    return value if isinstance(value, list) else []
+
+
+def _raw_ids(doc: RawDocument | None, key: str) -> set[str]:
+    """The ids written in a catalogue list, whether or not their entries are otherwise valid."""
+    return {item["id"] for item in _raw_list(doc, key) if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
 def _with_slug(model: type[M], doc: RawDocument, extra: dict[str, Any], problems: list[Problem]) -> M | None:
     if "slug" in doc.data:
         problems.append(doc.problem(("slug",), "slug diambil dari nama berkas; hapus kunci ini"))
@@ -226,11 +237,15 @@ def _check_catalogue(raw: RawContent, subsectors: list[Subsector], indicators: l
                      targets: list[Target], actuals: list[Actual], milestones: list[Milestone],
                      catalogue: dict[str, Indicator], problems: list[Problem]) -> None:
     if raw.sources:
-        ids = raw.sources.data.get("sources") or []
-        _unique(raw.sources, [(("sources", i, "id"), s.get("id")) for i, s in enumerate(ids) if isinstance(s, dict)],
-                "id sumber", problems)
+        ids = _raw_list(raw.sources, "sources")
+        _unique(raw.sources, [(("sources", i, "id"), s["id"]) for i, s in enumerate(ids)
+                              if isinstance(s, dict) and isinstance(s.get("id"), str)], "id sumber", problems)
     if raw.milestones:
         _unique(raw.milestones, [(("milestones", i, "id"), m.id) for i, m in enumerate(milestones)], "id tahapan", problems)
+        absent = [m for m in ("M1", "M2", "M3", "M4") if m not in _raw_ids(raw.milestones, "milestones")]
+        if absent:
+            problems.append(raw.milestones.problem(("milestones",), f"tahapan belum lengkap (tidak ada: {', '.join(absent)};"
+                                                                   " seharusnya M1, M2, M3 dan M4)"))
     doc = raw.indicators
     if doc is None:
         return

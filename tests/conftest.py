@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from ssk_report.build import Settings, build, load_content
 from ssk_report.model import Content
@@ -82,3 +84,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled content built once with PDFs."""
     return run_build(tmp_path_factory.mktemp("full"))
+
+
+# Bounded in CI; `HYPOTHESIS_PROFILE=long` for a longer search on demand.
+hypothesis_settings.register_profile("ci", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
