@@ -1,28 +1,46 @@
-"""The `ssk-report` command: build and validate. Thin: the work lives in build.py."""
+"""The `ssk-report` command. Thin: each subcommand calls one function of the package."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
 
+from . import scaffold
 from .build import Settings, build, load_content
-from .errors import ContentError, SskError
+from .errors import ContentError, SskError, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ssk-report", description="Situs dan laporan PDF progres PPSP/SSK.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("build", "periksa konten lalu buat situs dan PDF"),
-                            ("validate", "periksa konten saja; tidak menulis apa pun")):
-        command = commands.add_parser(name, help=help_text)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    def content_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--content", type=Path, default=Path("content"), help="folder konten (bawaan: content)")
-        if name == "build":
-            command.add_argument("--templates", type=Path, default=Path("templates"), help="folder templat")
-            command.add_argument("--out", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)")
-            command.add_argument("--no-pdf", action="store_true", help="lewati pembuatan PDF (lebih cepat)")
+
+    build_cmd = commands.add_parser("build", help="periksa konten lalu buat situs dan PDF")
+    content_option(build_cmd)
+    build_cmd.add_argument("--templates", type=Path, default=Path("templates"), help="folder templat")
+    build_cmd.add_argument("--out", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="lewati pembuatan PDF (lebih cepat)")
+
+    validate_cmd = commands.add_parser("validate", help="periksa konten saja; tidak menulis apa pun")
+    content_option(validate_cmd)
+    validate_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                              help="text (bawaan), json, atau github (anotasi untuk pull request)")
+
+    new_cmd = commands.add_parser("new", help="buat berkas konten baru berisi semua kolom")
+    kinds = new_cmd.add_subparsers(dest="kind", required=True, metavar="JENIS")
+    regency_cmd = kinds.add_parser("regency", help="kabupaten/kota baru: new regency <slug>")
+    regency_cmd.add_argument("slug")
+    content_option(regency_cmd)
+    clinic_cmd = kinds.add_parser("clinic", help="coaching clinic baru: new clinic <tahun> <nomor>")
+    clinic_cmd.add_argument("year", type=int)
+    clinic_cmd.add_argument("number", type=int)
+    content_option(clinic_cmd)
     return parser
 
 
@@ -31,23 +49,52 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _require_folder(path: Path, what: str) -> None:
+    if not path.is_dir():
+        raise UsageError(f"folder {what} tidak ditemukan: {path}")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    try:
+        content = load_content(Settings(content_dir=args.content))
+    except ContentError as exc:
+        if args.format == "json":
+            print(json.dumps([p.as_dict() for p in exc.problems], ensure_ascii=False, indent=2))
+        elif args.format == "github":
+            print("\n".join(p.as_github() for p in exc.problems))
+        else:
+            raise
+        return exc.exit_code
+    if args.format == "json":
+        print("[]")
+    else:
+        print(f"Konten valid: {len(content.regencies)} kabupaten/kota, {len(content.clinics)} coaching clinic.")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command != "new":
+        _require_folder(args.content, "konten")
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "new":
+        if args.kind == "regency":
+            path = scaffold.new_regency(args.content, args.slug)
+        else:
+            path = scaffold.new_clinic(args.content, args.year, args.number)
+        print(f"Dibuat: {path} — isi kolomnya, lalu jalankan: ssk-report validate")
+        return 0
+    _require_folder(args.templates, "templat")
+    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf))
+    print(f"Selesai: {summary} -> {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        if not args.content.is_dir():
-            print(f"ssk-report: folder konten tidak ditemukan: {args.content}", file=sys.stderr)
-            return 2
-        if args.command == "validate":
-            content = load_content(Settings(content_dir=args.content))
-            print(f"Konten valid: {len(content.regencies)} kabupaten/kota, {len(content.clinics)} coaching clinic.")
-            return 0
-        if not args.templates.is_dir():
-            print(f"ssk-report: folder templat tidak ditemukan: {args.templates}", file=sys.stderr)
-            return 2
-        summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf))
-        print(f"Selesai: {summary} -> {args.out}")
-        return 0
+        return _run(args)
     except ContentError as exc:
         print(exc, file=sys.stderr)
         print(f"\n{len(exc.problems)} masalah ditemukan; tidak ada yang ditulis, folder keluaran tetap seperti sebelumnya.",

@@ -19,6 +19,24 @@ class Problem:
         where = f"{self.path}:{self.line}:{self.column}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
+    def as_dict(self) -> dict[str, str | int]:
+        return {"file": self.path, "line": self.line, "column": self.column, "field": self.field,
+                "message": self.message}
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command: the pull request shows it on the file's line."""
+        title = f",title={_escape_property(self.field)}" if self.field else ""
+        return (f"::error file={_escape_property(self.path)},line={self.line},col={self.column}{title}"
+                f"::{_escape_data(self.message)}")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
 
 class SskError(Exception):
     """Base class: the CLI prints the message and exits with `exit_code`, no traceback."""

@@ -1,0 +1,32 @@
+"""`ssk-report new`: write a commented content file with every field, never over an existing one."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+
+from .errors import UsageError
+from .loader import SLUG_RE
+
+
+def _write(target: Path, kind: str, **values: object) -> Path:
+    if target.exists():
+        raise UsageError(f"{target} sudah ada; berkas yang ada tidak ditimpa")
+    text = Template(files("ssk_report").joinpath(f"scaffolds/{kind}.yaml").read_text()).substitute(values)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    return target
+
+
+def new_regency(content: Path, slug: str) -> Path:
+    if not SLUG_RE.match(slug):
+        raise UsageError(f"slug {slug!r} tidak valid; pakai huruf kecil a-z, angka dan tanda '-', mis. barito-timur")
+    name = " ".join(part.capitalize() for part in slug.split("-"))
+    return _write(content / "regencies" / f"{slug}.yaml", "regency", slug=slug, name=name)
+
+
+def new_clinic(content: Path, year: int, number: int) -> Path:
+    if not (1990 <= year <= 2100 and 1 <= number <= 99):
+        raise UsageError(f"tahun {year} atau nomor {number} tidak valid (tahun 1990–2100, nomor 1–99)")
+    return _write(content / "clinics" / f"{year}-cc{number}.yaml", "clinic", year=year, number=number)

@@ -1,0 +1,63 @@
+"""Authoring commands: validate for CI (text, json, GitHub annotations) and scaffolding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ssk_report.cli import main
+
+
+def break_lamandau(content_dir: Path) -> None:
+    path = content_dir / "regencies" / "lamandau.yaml"
+    path.write_text(path.read_text().replace("m4_year: 2024", "m4_year: 2204"))
+
+
+def test_validate_json_lists_file_line_column_field_message(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    break_lamandau(content_dir)
+    assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == [{
+        "file": str(content_dir / "regencies" / "lamandau.yaml"), "line": 11, "column": 3,
+        "field": "ppsp.m4_year", "message": "terlalu besar (tertulis 2204, seharusnya paling besar 2035)",
+    }]
+
+
+def test_validate_github_annotations(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    break_lamandau(content_dir)
+    assert main(["validate", "--content", str(content_dir), "--format", "github"]) == 1
+    file = str(content_dir / "regencies" / "lamandau.yaml").replace(":", "%3A").replace(",", "%2C")
+    assert capsys.readouterr().out == (
+        f"::error file={file},line=11,col=3,title=ppsp.m4_year::terlalu besar (tertulis 2204, seharusnya paling besar 2035)\n")
+
+
+def test_validate_json_on_valid_content_is_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_new_regency_lists_only_what_is_left_to_fill(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "regency", "kota-baru", "--content", str(content_dir)]) == 0
+    created = content_dir / "regencies" / "kota-baru.yaml"
+    assert "name: Kota Baru" in created.read_text()
+    assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
+    fields = [p["field"] for p in json.loads(capsys.readouterr().out.split("\n", 1)[1])]
+    assert fields == ["kemendagri_code", "bps_code"]
+
+
+def test_new_clinic_then_validate_names_required_fields(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "clinic", "2026", "1", "--content", str(content_dir)]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert {p["field"] for p in problems} == {"start", "end", "venue", "city", "organiser"}
+    assert all(p["file"].endswith("clinics/2026-cc1.yaml") for p in problems)
+
+
+def test_new_refuses_to_overwrite(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (content_dir / "regencies" / "lamandau.yaml").read_text()
+    assert main(["new", "regency", "lamandau", "--content", str(content_dir)]) == 2
+    assert "sudah ada; berkas yang ada tidak ditimpa" in capsys.readouterr().err
+    assert (content_dir / "regencies" / "lamandau.yaml").read_text() == before
+    assert main(["new", "regency", "Bad_Slug", "--content", str(content_dir)]) == 2
