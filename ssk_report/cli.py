@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from . import scaffold
+from . import diff, scaffold
 from .build import Settings, build, load_content
 from .errors import ContentError, SskError, UsageError
 
@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     clinic_cmd.add_argument("year", type=int)
     clinic_cmd.add_argument("number", type=int)
     content_option(clinic_cmd)
+    diff_cmd = commands.add_parser("diff", help="perubahan data antara dua revisi git")
+    diff_cmd.add_argument("rev_a", metavar="REV_A", help="revisi lama: tag (mis. cc6-2025), cabang atau hash")
+    diff_cmd.add_argument("rev_b", metavar="REV_B", nargs="?", help="revisi baru (bawaan: salinan kerja)")
+    diff_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    content_option(diff_cmd)
     return parser
 
 
@@ -77,6 +82,11 @@ def _run(args: argparse.Namespace) -> int:
         _require_folder(args.content, "konten")
     if args.command == "validate":
         return _validate(args)
+    if args.command == "diff":
+        changes, title = diff.diff_revisions(args.content, args.rev_a, args.rev_b)
+        output = {"text": diff.as_text, "markdown": diff.as_markdown}.get(args.format)
+        print(output(changes, title) if output else diff.as_json(changes), end="" if output else "\n")
+        return 0
     if args.command == "new":
         if args.kind == "regency":
             path = scaffold.new_regency(args.content, args.slug)

@@ -1,0 +1,240 @@
+"""What changed in the content between two revisions: the question asked at every coaching clinic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from . import history, i18n
+from .build import Settings, load_content
+from .errors import ContentError, UsageError
+from .model import Content, Lang, Stage
+
+Judgement = Literal["good", "bad", "neutral"]
+# Moving up this scale is progress; dropping an item is a setback.
+STATUS_RANK = {"dropped": -1, "open": 0, "in_progress": 1, "done": 2}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference, described by data; `describe` turns it into a sentence."""
+
+    area: Literal["regency", "province", "clinic", "action_item"]
+    subject: str  # regency slug, indicator id, clinic slug or action item id
+    name: str  # what people call the subject
+    what: str  # "added", "removed", "stage", "progress_year", "m1_m3_year", "m4_year", "indicator", "status", ...
+    old: Any = None
+    new: Any = None
+    judgement: Judgement = "neutral"
+    detail: str = ""  # e.g. the indicator's name and year
+
+
+def _value(observations: list[Any]) -> dict[int, float]:
+    return {o.year: o.value for o in observations}
+
+
+def _indicator_changes(area: Literal["regency", "province"], subject: str, name: str, a: Content, b: Content,
+                       old: dict[str, dict[int, float]], new: dict[str, dict[int, float]]) -> list[Change]:
+    changes = []
+    for indicator in b.indicators:
+        before, after = old.get(indicator.id, {}), new.get(indicator.id, {})
+        for year in sorted(set(before) | set(after)):
+            if before.get(year) == after.get(year):
+                continue
+            judgement: Judgement = "neutral"
+            if year in before and year in after:
+                improved = indicator.meets(after[year], before[year])
+                judgement = "good" if improved else "bad"
+            changes.append(Change(area, subject, name, "indicator", before.get(year), after.get(year), judgement,
+                                  f"{indicator.name.id} {year}"))
+    return changes
+
+
+def compare(a: Content, b: Content) -> list[Change]:
+    """Every change from content `a` (older) to `b` (newer), regencies in code order first."""
+    changes: list[Change] = []
+    old_regencies, new_regencies = a.regency_by_slug, b.regency_by_slug
+    for slug in sorted(set(old_regencies) - set(new_regencies)):
+        changes.append(Change("regency", slug, old_regencies[slug].full_name, "removed"))
+    for status in b.statuses:
+        regency, slug = status.regency, status.regency.slug
+        if slug not in old_regencies:
+            changes.append(Change("regency", slug, regency.full_name, "added"))
+            continue
+        before = a.status_of(slug)
+        if before.stage != status.stage:
+            order = [Stage.UNKNOWN, Stage.M1_M3, Stage.M4]
+            good = order.index(status.stage) > order.index(before.stage)
+            changes.append(Change("regency", slug, regency.full_name, "stage", before.stage.value,
+                                  status.stage.value, "good" if good else "bad"))
+        if before.progress_year != status.progress_year and before.stage == status.stage:
+            changes.append(Change("regency", slug, regency.full_name, "progress_year", before.progress_year,
+                                  status.progress_year))
+        for key in ("m1_m3_year", "m4_year"):
+            old_year, new_year = getattr(before.regency.ppsp, key), getattr(regency.ppsp, key)
+            if old_year != new_year:
+                changes.append(Change("regency", slug, regency.full_name, key, old_year, new_year))
+        for key in ("population", "area_km2"):
+            old_q, new_q = getattr(before.regency, key), getattr(regency, key)
+            if (old_q and old_q.value) != (new_q and new_q.value):
+                changes.append(Change("regency", slug, regency.full_name, key, old_q and old_q.value,
+                                      new_q and new_q.value))
+        if (before.regency.pokja is None) != (regency.pokja is None):
+            changes.append(Change("regency", slug, regency.full_name, "pokja", before.regency.pokja is not None,
+                                  regency.pokja is not None, "good" if regency.pokja else "bad"))
+        old_docs = {d.title for d in before.regency.documents}
+        changes += [Change("regency", slug, regency.full_name, "document", None, d.title, "good")
+                    for d in regency.documents if d.title not in old_docs]
+        changes += _indicator_changes("regency", slug, regency.full_name, a, b,
+                                      {k: _value(v) for k, v in before.regency.indicators.items()},
+                                      {k: _value(v) for k, v in regency.indicators.items()})
+    province = b.site.province.name
+    changes += _indicator_changes(
+        "province", b.site.province.kemendagri_code, province, a, b,
+        {i.id: _value([x for x in a.actuals if x.indicator == i.id]) for i in a.indicators},
+        {i.id: _value([x for x in b.actuals if x.indicator == i.id]) for i in b.indicators})
+    old_clinics = {c.slug: c for c in a.clinics}
+    new_clinics = {c.slug: c for c in b.clinics}
+    changes += [Change("clinic", s, old_clinics[s].title, "removed") for s in sorted(set(old_clinics) - set(new_clinics))]
+    changes += [Change("clinic", c.slug, c.title, "added") for c in b.clinics_by_date if c.slug not in old_clinics]
+    changes += _action_item_changes(a, b)
+    return changes
+
+
+def _items(content: Content) -> dict[str, Any]:
+    items = {}
+    for clinic in content.clinics_by_date:
+        for item in [*clinic.action_items, *(clinic.work_plan.items if clinic.work_plan else [])]:
+            items[item.id] = item
+    return items
+
+
+def _action_item_changes(a: Content, b: Content) -> list[Change]:
+    old, new = _items(a), _items(b)
+    changes = []
+    for item_id, item in new.items():
+        if item_id not in old:
+            changes.append(Change("action_item", item_id, item.title.id, "added", None, item.status))
+        elif old[item_id].status != item.status:
+            better = STATUS_RANK[item.status] > STATUS_RANK[old[item_id].status]
+            changes.append(Change("action_item", item_id, item.title.id, "status", old[item_id].status, item.status,
+                                  "good" if better else "bad"))
+    changes += [Change("action_item", i, old[i].title.id, "removed") for i in old if i not in new]
+    return changes
+
+
+STAGE_NAMES = {"unknown": "belum diketahui", "m1_m3": "M1–M3", "m4": "M4"}
+STATUS_NAMES = {"open": "belum dimulai", "in_progress": "berjalan", "done": "selesai", "dropped": "dibatalkan"}
+FIELD_NAMES = {"m1_m3_year": "tahun M1–M3", "m4_year": "tahun M4", "population": "jumlah penduduk",
+               "area_km2": "luas wilayah (km²)"}
+JUDGEMENT_NAMES = {"good": "membaik", "bad": "memburuk", "neutral": ""}
+
+
+def describe(change: Change, lang: Lang = "id") -> str:
+    """One change as a sentence in `lang` (UI words go through the translation function)."""
+    _ = lambda text: i18n.gettext(text, lang)  # noqa: E731 - a local alias, as gettext is used everywhere
+    empty = _("belum ada data")
+
+    def show(value: Any) -> str:
+        if value is None:
+            return empty
+        if isinstance(value, float) and change.what == "indicator":
+            return i18n.format_percent(value, lang)
+        if isinstance(value, float):
+            return i18n.format_number(value, lang, 2 if value % 1 else 0)
+        return str(value)
+
+    name, what = change.name, change.what
+    if what == "added":
+        return {"regency": _("%(name)s ditambahkan"), "clinic": _("%(name)s ditambahkan"),
+                "action_item": _("Butir tindak lanjut baru: %(name)s")}[change.area] % {"name": name}
+    if what == "removed":
+        return _("%(name)s dihapus") % {"name": name}
+    if what == "stage":
+        return _("%(name)s: tahap %(old)s → %(new)s") % {
+            "name": name, "old": _(STAGE_NAMES[change.old]), "new": _(STAGE_NAMES[change.new])}
+    if what == "progress_year":
+        return _("%(name)s: progres tahun ke-%(old)s → ke-%(new)s") % {
+            "name": name, "old": show(change.old), "new": show(change.new)}
+    if what == "pokja":
+        return (_("%(name)s: data Pokja ditambahkan") if change.new else _("%(name)s: data Pokja dihapus")) % {"name": name}
+    if what == "document":
+        return _("%(name)s: dokumen baru “%(title)s”") % {"name": name, "title": change.new}
+    if what == "status":
+        sentence = _("%(name)s: %(old)s → %(new)s") % {
+            "name": name, "old": _(STATUS_NAMES[change.old]), "new": _(STATUS_NAMES[change.new])}
+    else:
+        label = change.detail if what == "indicator" else _(FIELD_NAMES[what])
+        sentence = _("%(name)s: %(label)s %(old)s → %(new)s") % {
+            "name": name, "label": label, "old": show(change.old), "new": show(change.new)}
+    verdict = JUDGEMENT_NAMES[change.judgement]
+    return f"{sentence} ({_(verdict)})" if verdict else sentence
+
+
+def as_text(changes: list[Change], title: str) -> str:
+    if not changes:
+        return f"{title}\n\nTidak ada perubahan data.\n"
+    return f"{title}\n\n" + "".join(f"- {describe(c)}\n" for c in changes)
+
+
+def as_markdown(changes: list[Change], title: str) -> str:
+    sections = {"regency": "Kabupaten/kota", "province": "Provinsi", "clinic": "Coaching clinic",
+                "action_item": "Butir tindak lanjut"}
+    lines = [f"# {title}", ""]
+    if not changes:
+        return "\n".join([*lines, "Tidak ada perubahan data.", ""])
+    for area, heading in sections.items():
+        own = [c for c in changes if c.area == area]
+        if own:
+            lines += [f"## {heading}", "", *(f"- {describe(c)}" for c in own), ""]
+    return "\n".join(lines)
+
+
+def as_json(changes: list[Change]) -> str:
+    return json.dumps([asdict(c) | {"text": describe(c)} for c in changes], ensure_ascii=False, indent=2, default=str)
+
+
+def content_at(repo: Path, revision: str, content: Path, into: Path) -> Content:
+    folder = history.extract(repo, revision, content, into)
+    try:
+        return load_content(Settings(content_dir=folder))
+    except ContentError as exc:
+        raise UsageError(f"konten pada revisi {revision!r} tidak valid, tidak dapat dibandingkan:\n{exc}") from None
+
+
+def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[Change], str]:
+    """Changes from `rev_a` to `rev_b` (the working tree when None), with a title naming both."""
+    repo = history.repository_of(content)
+    if repo is None:
+        raise UsageError(f"{content} tidak berada di dalam repositori git; perbandingan revisi tidak bisa dibuat")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = content_at(repo, rev_a, content, Path(tmp) / "a")
+        if rev_b is None:
+            new = load_content(Settings(content_dir=content))
+        else:
+            new = content_at(repo, rev_b, content, Path(tmp) / "b")
+    return compare(old, new), f"Perubahan data: {rev_a} → {rev_b or 'salinan kerja'}"
+
+
+def changes_since(content_dir: Path, content: Content, when: dt.date, until: dt.date | None = None) -> list[Change] | None:
+    """Changes from the content as committed on `when` to the content as of `until` (or now); None
+    when there is no repository or no commit that old."""
+    repo = history.repository_of(content_dir)
+    if repo is None:
+        return None
+    base = history.revision_at(repo, when)
+    if base is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            old = content_at(repo, base, content_dir, Path(tmp) / "a")
+            if until is None:
+                return compare(old, content)
+            head = history.revision_at(repo, until)
+            return compare(old, content_at(repo, head, content_dir, Path(tmp) / "b")) if head else None
+        except UsageError:
+            return None

@@ -1,0 +1,108 @@
+"""Git-native data: semantic diff between revisions, last-changed dates, provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ssk_report import history
+from ssk_report.cli import main
+from ssk_report.diff import compare, describe, diff_revisions
+from ssk_report.errors import UsageError
+
+from .conftest import CONTENT, FIXTURE_ACTION_ITEMS
+
+
+def git(repo: Path, *args: str, date: str = "2025-08-20T10:00:00+07:00") -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Uji",
+           "GIT_AUTHOR_EMAIL": "uji@example.invalid", "GIT_COMMITTER_NAME": "Uji",
+           "GIT_COMMITTER_EMAIL": "uji@example.invalid"}
+    return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A throwaway repository: the bundled content at 'cc6-2025', then edits made for CC7."""
+    root = tmp_path / "repo"
+    shutil.copytree(CONTENT, root / "content")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "content as at CC6")
+    git(root, "tag", "cc6-2025")
+    lamandau = root / "content" / "regencies" / "lamandau.yaml"
+    lamandau.write_text(lamandau.read_text().replace(
+        "indicators: {}", "indicators:\n  ald_aman:\n    - {year: 2024, value: 12.5, source: big-2024}"))
+    cc6 = root / "content" / "clinics" / "2025-cc6.yaml"
+    cc6.write_text(cc6.read_text().replace("action_items: []", FIXTURE_ACTION_ITEMS.strip()))
+    git(root, "commit", "-q", "-am", "data for CC7", date="2025-11-01T09:00:00+07:00")
+    git(root, "tag", "cc7-2025")
+    return root
+
+
+def test_diff_between_tags_lists_semantic_changes(repo: Path) -> None:
+    changes, title = diff_revisions(repo / "content", "cc6-2025", "cc7-2025")
+    assert title == "Perubahan data: cc6-2025 → cc7-2025"
+    assert [describe(c) for c in changes] == [
+        "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%",
+        "Butir tindak lanjut baru: [DATA UJI] Menyerahkan data capaian akses sanitasi aman",
+        "Butir tindak lanjut baru: [DATA UJI] Menyusun rencana perluasan layanan lumpur tinja",
+    ]
+
+
+def test_diff_judges_direction_against_the_indicator(repo: Path) -> None:
+    lamandau = repo / "content" / "regencies" / "lamandau.yaml"
+    lamandau.write_text(lamandau.read_text().replace("value: 12.5", "value: 10.0"))
+    cc6 = repo / "content" / "clinics" / "2025-cc6.yaml"
+    cc6.write_text(cc6.read_text().replace("status: in_progress", "status: done"))
+    changes, _ = diff_revisions(repo / "content", "cc7-2025", None)  # against the working tree
+    assert [(c.what, c.judgement) for c in changes] == [("indicator", "bad"), ("status", "good")]
+    assert describe(changes[0]) == "Kab. Lamandau: Akses sanitasi aman 2024 12,5% → 10% (memburuk)"
+    assert describe(changes[1]).endswith(": berjalan → selesai (membaik)")
+
+
+def test_diff_command_formats(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = str(repo / "content")
+    assert main(["diff", "cc6-2025", "cc7-2025", "--content", content, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["subject"] == "lamandau" and data[0]["new"] == 12.5 and data[0]["old"] is None
+    assert main(["diff", "cc6-2025", "cc7-2025", "--content", content, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Perubahan data: cc6-2025 → cc7-2025\n\n## Kabupaten/kota\n\n- Kab. Lamandau")
+    assert "## Butir tindak lanjut" in markdown
+
+
+def test_unknown_revision_and_no_repository(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "cc99-2030", "--content", str(repo / "content")]) == 2
+    assert "revisi git tidak dikenal: 'cc99-2030'" in capsys.readouterr().err
+    outside = tmp_path / "plain"
+    shutil.copytree(CONTENT, outside)
+    with pytest.raises(UsageError, match="tidak berada di dalam repositori git"):
+        diff_revisions(outside, "HEAD", None)
+
+
+def test_last_changed_dates_and_provenance(repo: Path) -> None:
+    found = history.read_history(repo / "content")
+    assert found.changed("regencies/lamandau.yaml").isoformat() == "2025-11-01"
+    assert found.changed("regencies/kapuas.yaml").isoformat() == "2025-08-20"
+    assert found.provenance is not None and not found.provenance.dirty
+    assert found.provenance.commit == git(repo, "rev-parse", "HEAD").strip()
+    assert history.source_date_epoch(found) == int(found.provenance.date.timestamp())
+    (repo / "content" / "site.yaml").write_text((repo / "content" / "site.yaml").read_text() + "\n")
+    assert history.read_history(repo / "content").provenance.dirty  # type: ignore[union-attr]
+
+
+def test_no_repository_means_no_history(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    assert history.read_history(tmp_path / "content") == history.History()
+
+
+def test_compare_same_content_is_empty(repo: Path) -> None:
+    from ssk_report.build import Settings, load_content
+
+    content = load_content(Settings(content_dir=repo / "content"))
+    assert compare(content, content) == []
