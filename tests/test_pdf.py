@@ -49,8 +49,8 @@ def test_clinic_report_structure(full_build: Path, content: Content) -> None:
 def test_report_table_of_contents_has_page_numbers(full_build: Path) -> None:
     reader = PdfReader(full_build / "laporan" / "2025-cc7.pdf")
     texts = page_texts(reader)
-    toc = next(t for t in texts[:3] if "Daftar Isi" in t)
-    numbers = [int(n) for n in re.findall(r"(\d+)\s*$", toc, flags=re.M)]
+    toc = next(t for t in texts[:3] if "daftar isi" in t.lower())
+    numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", toc, flags=re.M)]
     assert len(numbers) >= 4 and all(1 < n <= len(reader.pages) for n in numbers)
 
 
