@@ -215,6 +215,14 @@ class Regency(Record):
     notes: Text | None = None
 
     @property
+    def cited_sources(self) -> tuple[str, ...]:
+        """Every source this regency's facts rest on, each once, in the order first cited."""
+        cited = [*self.sources, self.ppsp.source]
+        cited += [q.source for q in (self.population, self.area_km2, self.pokja, *self.documents) if q is not None]
+        cited += [o.source for observations in self.indicators.values() for o in observations]
+        return _unique_ids(cited)
+
+    @property
     def full_name(self) -> str:
         return f"{'Kab.' if self.type == 'kabupaten' else 'Kota'} {self.name}"
 
@@ -337,11 +345,17 @@ class IndicatorStatus:
     checks: tuple[TargetCheck, ...]
 
     @property
-    def status(self) -> Literal["met", "behind", "no_data"]:
+    def status(self) -> Literal["met", "behind", "no_data", "no_target"]:
         """Against the most specific target: the province's where it has one, else the nation's."""
         if not self.checks:
-            return "no_data"
+            return "no_data" if self.latest is None else "no_target"
         return min(self.checks, key=lambda c: c.target.scope != "province").status
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the latest value and of the targets it is judged against."""
+        latest = (self.latest.source,) if self.latest else ()
+        return _unique_ids(latest + tuple(c.target.source for c in self.checks))
 
 
 def assess(indicator: Indicator, observations: list[Observation], targets: list[Target], year: int) -> IndicatorStatus:
@@ -368,6 +382,10 @@ class RegencyStatus:
     completeness: Completeness
     indicators: tuple[IndicatorStatus, ...]
     clinics: tuple[Clinic, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return _unique_ids(list(self.regency.cited_sources) + [s for i in self.indicators for s in i.sources])
 
 
 class Content(Record):
@@ -465,6 +483,19 @@ class Content(Record):
     def area_total(self) -> Quantity | None:
         return self.site.province.area_km2 or _sum([r.area_km2 for r in self.regencies])
 
+    def report_sections(self, clinic: Clinic) -> list[tuple[RegencyStatus, Participant | None]]:
+        """The regencies a clinic's report covers: its named participants, or every regency when the
+        participants were not named (the report then says so)."""
+        if clinic.participants:
+            return [(self.status_of(p.regency), p) for p in clinic.participants]
+        return [(status, None) for status in self.statuses]
+
+    def report_sources(self, clinic: Clinic) -> tuple[str, ...]:
+        cited = [*clinic.sources, *self.site.province.sources]
+        cited += [s for i in self.province_indicators for s in i.sources]
+        cited += [s for status, _ in self.report_sections(clinic) for s in status.sources]
+        return _unique_ids(cited)
+
     def progress_at(self, clinic: Clinic, slug: str) -> int | None:
         """Progress year of a regency in the clinic's cycle year, derived from its M4 year."""
         return self.regency_by_slug[slug].ppsp.progress_year(clinic.cycle_year)
@@ -475,3 +506,7 @@ def _sum(quantities: list[Quantity | None]) -> Quantity | None:
     if not known or len(known) < len(quantities) or len({(q.year, q.source) for q in known}) != 1:
         return None
     return Quantity(value=round(sum(q.value for q in known), 2), year=known[0].year, source=known[0].source)
+
+
+def _unique_ids(ids: list[str | None] | tuple[str | None, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in ids if i))

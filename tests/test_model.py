@@ -113,3 +113,21 @@ def test_clinics_are_ordered_by_date_and_know_their_predecessor(content: Content
 def test_text_accepts_a_plain_string_as_indonesian() -> None:
     assert Text.model_validate("Air limbah").get("en") == "Air limbah"
     assert Text.model_validate({"id": "Air limbah", "en": "Wastewater"}).get("en") == "Wastewater"
+
+
+def test_a_value_without_any_target_is_not_called_missing() -> None:
+    status = assess(BABS, [Observation(year=2024, value=1.0, source="s")], [], 2025)
+    assert status.status == "no_target"
+    assert status.sources == ("s",)
+
+
+def test_sources_are_collected_once_in_citation_order(content: Content) -> None:
+    kobar = content.status_of("kotawaringin-barat")
+    assert kobar.regency.cited_sources == (
+        "kepmendagri-2025", "ringkasan-domain", "pengetahuan-umum", "kaltengterkini-2025-11-06", "big-2024")
+    assert set(kobar.sources) > set(kobar.regency.cited_sources)  # plus the targets' sources
+    cc7 = content.latest_clinic
+    assert cc7 is not None
+    assert [s.regency.slug for s, _ in content.report_sections(cc7)][:2] == ["gunung-mas", "barito-utara"]
+    assert len(content.report_sections(content.clinics_by_date[0])) == 14  # CC6 names no participants
+    assert content.report_sources(cc7)[0] == "kaltengterkini-2025-11-06"
