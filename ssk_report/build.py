@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import loader, plan, render, write
+from .errors import ContentError
 from .model import Content
-from .validate import validate
+from .validate import missing_translations, validate
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Settings:
     templates_dir: Path = Path("templates")
     out_dir: Path = Path("output")
     pdf: bool = True
+    strict: bool = False  # a missing English text is an error, not a marked fallback
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Summary:
     pages: int
     pdfs: int
     seconds: float
+    untranslated: int = 0
 
     def __str__(self) -> str:
         return f"{self.pages} halaman HTML, {self.pdfs} PDF, {self.seconds:.1f} detik"
@@ -38,19 +41,23 @@ def load_content(settings: Settings) -> Content:
 
 def build(settings: Settings) -> Summary:
     started = time.perf_counter()
-    content = load_content(settings)
+    raw, problems = loader.load(settings.content_dir)
+    content = validate(raw, problems)
+    untranslated = missing_translations(raw, content)
+    if settings.strict and untranslated:
+        raise ContentError(untranslated)
     site_plan = plan.plan(content, with_pdf=settings.pdf)
-    env = render.environment(settings.templates_dir)
+    envs = render.environments(settings.templates_dir)
     with write.staging(settings.out_dir) as root:
         for page in site_plan.pages:
-            html = render.render_html(env, page, content, site_plan)
+            html = render.render_html(envs, page, content, site_plan)
             write.write_file(root, page.path, html.encode())
         write.copy_static(settings.templates_dir / "static", root)
         for document in site_plan.documents:
-            html = render.render_html(env, document, content, site_plan)
-            source = _source_of(settings, document)
-            write.write_file(root, document.path, render.render_pdf(html, settings.templates_dir, source))
-    return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started)
+            html = render.render_html(envs, document, content, site_plan)
+            pdf = render.render_pdf(html, settings.templates_dir, _source_of(settings, document), document.path)
+            write.write_file(root, document.path, pdf)
+    return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated))
 
 
 def _source_of(settings: Settings, document: plan.Output) -> str:

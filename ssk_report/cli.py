@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--templates", type=Path, default=Path("templates"), help="folder templat")
     build_cmd.add_argument("--out", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)")
     build_cmd.add_argument("--no-pdf", action="store_true", help="lewati pembuatan PDF (lebih cepat)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="teks konten tanpa terjemahan bahasa Inggris dianggap galat")
 
     validate_cmd = commands.add_parser("validate", help="periksa konten saja; tidak menulis apa pun")
     content_option(validate_cmd)
@@ -95,8 +97,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Dibuat: {path} — isi kolomnya, lalu jalankan: ssk-report validate")
         return 0
     _require_folder(args.templates, "templat")
-    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf))
+    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf, strict=args.strict))
     print(f"Selesai: {summary} -> {args.out}")
+    if summary.untranslated:
+        print(f"Catatan: {summary.untranslated} teks konten belum diterjemahkan ke bahasa Inggris; edisi bahasa"
+              " Inggris menampilkannya dalam bahasa Indonesia dengan tanda (--strict menjadikannya galat).")
     return 0
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from . import history, i18n
 from .build import Settings, load_content
 from .errors import ContentError, UsageError
+from .i18n import N_
 from .model import Content, Lang, Stage
 
 Judgement = Literal["good", "bad", "neutral"]
@@ -31,6 +32,7 @@ class Change:
     new: Any = None
     judgement: Judgement = "neutral"
     detail: str = ""  # e.g. the indicator's name and year
+    kind: str = ""  # "kabupaten" or "kota" for a regency, whose name is then shown in the reader's language
 
 
 def _value(observations: list[Any]) -> dict[int, float]:
@@ -59,37 +61,37 @@ def compare(a: Content, b: Content) -> list[Change]:
     changes: list[Change] = []
     old_regencies, new_regencies = a.regency_by_slug, b.regency_by_slug
     for slug in sorted(set(old_regencies) - set(new_regencies)):
-        changes.append(Change("regency", slug, old_regencies[slug].full_name, "removed"))
+        changes.append(Change("regency", slug, old_regencies[slug].name, "removed"))
     for status in b.statuses:
         regency, slug = status.regency, status.regency.slug
         if slug not in old_regencies:
-            changes.append(Change("regency", slug, regency.full_name, "added"))
+            changes.append(Change("regency", slug, regency.name, "added"))
             continue
         before = a.status_of(slug)
         if before.stage != status.stage:
             order = [Stage.UNKNOWN, Stage.M1_M3, Stage.M4]
             good = order.index(status.stage) > order.index(before.stage)
-            changes.append(Change("regency", slug, regency.full_name, "stage", before.stage.value,
+            changes.append(Change("regency", slug, regency.name, "stage", before.stage.value,
                                   status.stage.value, "good" if good else "bad"))
         if before.progress_year != status.progress_year and before.stage == status.stage:
-            changes.append(Change("regency", slug, regency.full_name, "progress_year", before.progress_year,
+            changes.append(Change("regency", slug, regency.name, "progress_year", before.progress_year,
                                   status.progress_year))
         for key in ("m1_m3_year", "m4_year"):
             old_year, new_year = getattr(before.regency.ppsp, key), getattr(regency.ppsp, key)
             if old_year != new_year:
-                changes.append(Change("regency", slug, regency.full_name, key, old_year, new_year))
+                changes.append(Change("regency", slug, regency.name, key, old_year, new_year))
         for key in ("population", "area_km2"):
             old_q, new_q = getattr(before.regency, key), getattr(regency, key)
             if (old_q and old_q.value) != (new_q and new_q.value):
-                changes.append(Change("regency", slug, regency.full_name, key, old_q and old_q.value,
+                changes.append(Change("regency", slug, regency.name, key, old_q and old_q.value,
                                       new_q and new_q.value))
         if (before.regency.pokja is None) != (regency.pokja is None):
-            changes.append(Change("regency", slug, regency.full_name, "pokja", before.regency.pokja is not None,
+            changes.append(Change("regency", slug, regency.name, "pokja", before.regency.pokja is not None,
                                   regency.pokja is not None, "good" if regency.pokja else "bad"))
         old_docs = {d.title for d in before.regency.documents}
-        changes += [Change("regency", slug, regency.full_name, "document", None, d.title, "good")
+        changes += [Change("regency", slug, regency.name, "document", None, d.title, "good")
                     for d in regency.documents if d.title not in old_docs]
-        changes += _indicator_changes("regency", slug, regency.full_name, a, b,
+        changes += _indicator_changes("regency", slug, regency.name, a, b,
                                       {k: _value(v) for k, v in before.regency.indicators.items()},
                                       {k: _value(v) for k, v in regency.indicators.items()})
     province = b.site.province.name
@@ -99,10 +101,11 @@ def compare(a: Content, b: Content) -> list[Change]:
         {i.id: _value([x for x in b.actuals if x.indicator == i.id]) for i in b.indicators})
     old_clinics = {c.slug: c for c in a.clinics}
     new_clinics = {c.slug: c for c in b.clinics}
-    changes += [Change("clinic", s, old_clinics[s].title, "removed") for s in sorted(set(old_clinics) - set(new_clinics))]
-    changes += [Change("clinic", c.slug, c.title, "added") for c in b.clinics_by_date if c.slug not in old_clinics]
+    changes += [Change("clinic", s, i18n.clinic_title(old_clinics[s].number, old_clinics[s].cycle_year, "id"), "removed") for s in sorted(set(old_clinics) - set(new_clinics))]
+    changes += [Change("clinic", c.slug, i18n.clinic_title(c.number, c.cycle_year, "id"), "added") for c in b.clinics_by_date if c.slug not in old_clinics]
     changes += _action_item_changes(a, b)
-    return changes
+    kinds = {r.slug: r.type for r in [*a.regencies, *b.regencies]}
+    return [replace(c, kind=kinds[c.subject]) if c.area == "regency" else c for c in changes]
 
 
 def _items(content: Content) -> dict[str, Any]:
@@ -127,11 +130,12 @@ def _action_item_changes(a: Content, b: Content) -> list[Change]:
     return changes
 
 
-STAGE_NAMES = {"unknown": "belum diketahui", "m1_m3": "M1–M3", "m4": "M4"}
-STATUS_NAMES = {"open": "belum dimulai", "in_progress": "berjalan", "done": "selesai", "dropped": "dibatalkan"}
-FIELD_NAMES = {"m1_m3_year": "tahun M1–M3", "m4_year": "tahun M4", "population": "jumlah penduduk",
-               "area_km2": "luas wilayah (km²)"}
-JUDGEMENT_NAMES = {"good": "membaik", "bad": "memburuk", "neutral": ""}
+STAGE_NAMES = {"unknown": N_("belum diketahui"), "m1_m3": N_("M1–M3"), "m4": N_("M4")}
+STATUS_NAMES = {"open": N_("belum dimulai"), "in_progress": N_("berjalan"), "done": N_("selesai"),
+                "dropped": N_("dibatalkan")}
+FIELD_NAMES = {"m1_m3_year": N_("tahun M1–M3"), "m4_year": N_("tahun M4"), "population": N_("jumlah penduduk"),
+               "area_km2": N_("luas wilayah (km²)")}
+JUDGEMENT_NAMES = {"good": N_("membaik"), "bad": N_("memburuk"), "neutral": ""}
 
 
 def describe(change: Change, lang: Lang = "id") -> str:
@@ -148,7 +152,8 @@ def describe(change: Change, lang: Lang = "id") -> str:
             return i18n.format_number(value, lang, 2 if value % 1 else 0)
         return str(value)
 
-    name, what = change.name, change.what
+    name = i18n.regency_name(change.kind, change.name, lang) if change.kind else change.name
+    what = change.what
     if what == "added":
         return {"regency": _("%(name)s ditambahkan"), "clinic": _("%(name)s ditambahkan"),
                 "action_item": _("Butir tindak lanjut baru: %(name)s")}[change.area] % {"name": name}

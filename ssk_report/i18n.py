@@ -1,36 +1,65 @@
-"""Language: the one translation function for UI strings and locale-aware formatting filters.
+"""Language: the one translation function for UI strings, and locale-aware formatting.
 
-Every UI string in templates and code goes through `gettext`; today the Indonesian source strings are
-shown as written (Indonesian is the source language), and an English catalogue plugs in here.
+Indonesian is the source language: UI strings are written in Indonesian in templates and code, and
+`ssk_report/locale/<lang>/LC_MESSAGES/messages.po` translates them. The .po files are compiled in
+memory when a build starts (Babel), so no compiled catalogue is ever committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import io
 from functools import cache
+from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
 
 from .model import Lang
 
-LANGUAGES: tuple[Lang, ...] = ("id",)
+LANGUAGES: tuple[Lang, ...] = ("id", "en")
 DEFAULT_LANGUAGE: Lang = "id"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "extract, translate later"
+    """Marks a string for extraction where it is defined; it is translated where it is shown."""
+    return message
 
 
 @cache
 def translations(lang: Lang) -> _gettext.NullTranslations:
-    """The catalogue for `lang`; Indonesian is the source language, so it needs none."""
-    return _gettext.NullTranslations()
+    """The compiled catalogue for `lang`; the source language needs none."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT_LANGUAGE or not po.is_file():
+        return _gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
 
 
 def gettext(message: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
     return translations(lang).gettext(message)
 
 
+def regency_name(kind: str, name: str, lang: Lang) -> str:
+    """`Kab. Lamandau` / `Lamandau Regency`: the word order differs, so the pattern is translated."""
+    pattern = gettext("Kab. %(name)s", lang) if kind == "kabupaten" else gettext("Kota %(name)s", lang)
+    return pattern % {"name": name}
+
+
+def clinic_title(number: int, year: int, lang: Lang) -> str:
+    return gettext("Coaching Clinic %(number)s · %(year)s", lang) % {"number": number, "year": year}
+
+
 def format_number(value: float | None, lang: Lang, digits: int = 0) -> str:
-    """`294602` -> `294.602` in Indonesian; trailing zeros kept so columns line up."""
+    """`294602` -> `294.602` (id) / `294,602` (en); trailing zeros kept so columns line up."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -38,15 +67,23 @@ def format_number(value: float | None, lang: Lang, digits: int = 0) -> str:
 
 
 def format_percent(value: float | None, lang: Lang, digits: int = 2) -> str:
-    """`76.31` (already a percentage) -> `76,31%`; trailing zeros dropped: `20%`, `23,8%`."""
+    """`76.31` (already a percentage) -> `76,31%` (id) / `76.31%` (en); trailing zeros dropped."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=lang) + "%"
 
 
+def format_money(value: float | None, lang: Lang) -> str:
+    """Rupiah: `Rp1.250.000` (id) / `IDR 1,250,000` (en), whole rupiah as budgets are written."""
+    if value is None:
+        return ""
+    pattern = "¤#,##0" if lang == "id" else "¤¤\u00a0#,##0"
+    return format_currency(value, "IDR", format=pattern, locale=lang, currency_digits=False).replace("\u00a0", " ")
+
+
 def format_day(value: dt.date | None, lang: Lang) -> str:
-    """`2025-11-06` -> `6 November 2025`."""
+    """`2025-11-06` -> `6 November 2025` in both languages (Indonesian month names in id)."""
     return "" if value is None else format_date(value, format="d MMMM y", locale=lang)
 
 

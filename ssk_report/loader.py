@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 1_000_000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = "---"
+TRANSLATION_SUFFIX = ".en"  # tentang.md is Indonesian; tentang.en.md, if present, is its English text
 
 Location = tuple[str | int, ...]
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -40,6 +41,7 @@ class RawDocument:
     # Fields already reported by the loader (a bad date, a duplicate key): validation skips them,
     # so the rest of the file is still checked and the same mistake is not reported twice.
     reported: frozenset[Location] = frozenset()
+    translation: RawDocument | None = None  # the English companion of a Markdown file (<slug>.en.md)
 
     def locate(self, loc: Location) -> tuple[int, int]:
         """Position of `loc`, or of the nearest enclosing field that has one."""
@@ -239,6 +241,7 @@ def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | Non
     problems.extend(found)
     if data is None:
         return None
+    positions[("body",)] = (end + 2, 1)
     return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]), body_line=end + 2,
                        reported=_reported(found))
 
@@ -270,12 +273,24 @@ def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.suffix != suffix:
             continue
+        if path.stem.endswith(TRANSLATION_SUFFIX) and suffix == ".md":
+            continue  # an English companion, read beside its Indonesian file
         if not SLUG_RE.match(path.stem):
             problems.append(Problem(display_path(path), 1, 1, "",
                                     f"nama berkas {path.name!r} tidak valid; pakai huruf kecil a-z, angka dan tanda '-'"))
             continue
         found.append(path)
     return found
+
+
+def _orphan_translations(root: Path, problems: list[Problem]) -> None:
+    """An English file whose Indonesian original is missing (renamed, or a typo in its name)."""
+    for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
+        for english in sorted((root / folder).glob(f"*{TRANSLATION_SUFFIX}.md")):
+            stem = english.name.removesuffix(f"{TRANSLATION_SUFFIX}.md")
+            if not (root / folder / f"{stem}{original}").is_file():
+                problems.append(Problem(display_path(english), 1, 1, "",
+                                        f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{original}"))
 
 
 def load(root: Path) -> tuple[RawContent, list[Problem]]:
@@ -299,8 +314,20 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
     for doc in each_yaml("clinics"):
         narrative = root / "clinics" / f"{doc.stem}.md"
         body = read_text(narrative, problems) if narrative.is_file() else None
-        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body, reported=doc.reported))
-    pages = [d for d in (load_markdown_file(p, problems) for p in _files(root / "pages", ".md", problems)) if d]
+        english = narrative.with_suffix(f"{TRANSLATION_SUFFIX}.md")
+        english_body = read_text(english, problems) if english.is_file() else None
+        translation = RawDocument(display_path(english), doc.stem, {}, {}, body=english_body) if english_body else None
+        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body, reported=doc.reported,
+                                   translation=translation))
+    pages = []
+    for path in _files(root / "pages", ".md", problems):
+        page = load_markdown_file(path, problems)
+        english = path.with_suffix(f"{TRANSLATION_SUFFIX}.md")
+        if page is not None and english.is_file():
+            page = replace(page, translation=load_markdown_file(english, problems))
+        if page is not None:
+            pages.append(page)
+    _orphan_translations(root, problems)
     content = RawContent(
         root=root,
         site=single("site.yaml"),

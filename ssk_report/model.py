@@ -55,7 +55,7 @@ class Source(Record):
     year: Year | None = None
     date: dt.date | None = None
     url: Url | None = None
-    note: str | None = None
+    note: Text | None = None
 
 
 class Quantity(Record):
@@ -222,9 +222,6 @@ class Regency(Record):
         cited += [o.source for observations in self.indicators.values() for o in observations]
         return _unique_ids(cited)
 
-    @property
-    def full_name(self) -> str:
-        return f"{'Kab.' if self.type == 'kabupaten' else 'Kota'} {self.name}"
 
     def completeness(self, catalogue: list[Indicator]) -> Completeness:
         """Which catalogue indicators and key fields have a value (missing data becomes a to-do)."""
@@ -280,7 +277,7 @@ class Clinic(Record):
     cycle_year: Year
     start: dt.date
     end: dt.date
-    venue: NonEmpty
+    venue: Text
     city: NonEmpty
     organiser: NonEmpty
     opened_by: Text | None = None
@@ -311,10 +308,6 @@ class Clinic(Record):
                 f" (tertulis {self.participant_count}, daftar berisi {len(self.participants)})"
             )
         return self
-
-    @property
-    def title(self) -> str:
-        return f"Coaching Clinic {self.number} · {self.cycle_year}"
 
     @property
     def attendance(self) -> int | None:

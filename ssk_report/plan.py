@@ -1,23 +1,31 @@
-"""Stage 3: the content model -> the list of pages and documents to produce. No I/O here."""
+"""Stage 3: the content model -> the list of pages and documents to produce, in every language.
+No I/O here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from .model import Content
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .model import Content, Lang
 
-REPORTS = "laporan"
+# Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
+# page structure under en/, with its reports under en/report/.
+PREFIX: dict[Lang, str] = {"id": "", "en": "en/"}
+REPORTS: dict[Lang, str] = {"id": "laporan", "en": "en/report"}
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: where it goes, which template makes it, and what it is about."""
+    """One file of the site: where it goes, which template makes it, in which language, about what."""
 
     path: str  # relative to the output root, always with "/" separators
     template: str
     subject: Any = None  # the RegencyStatus, Clinic or Page the file presents, if any
     kind: str = "page"  # "page" (HTML) or "pdf"
+    lang: Lang = DEFAULT_LANGUAGE
+    key: str = ""  # the same for a page in every language: the language switcher's link
 
 
 @dataclass(frozen=True)
@@ -29,28 +37,46 @@ class Plan:
     def paths(self) -> frozenset[str]:
         return frozenset(o.path for o in self.pages + self.documents)
 
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, Lang], str]:
+        return {(o.key, o.lang): o.path for o in self.pages + self.documents}
 
-def clinic_report_path(slug: str) -> str:
-    return f"{REPORTS}/{slug}.pdf"
+    def path_in(self, output: Output, lang: Lang) -> str | None:
+        """The path of the same page in another language, if that edition is built."""
+        return self._by_key.get((output.key, lang))
 
 
-def handout_path(slug: str) -> str:
-    return f"{REPORTS}/kabupaten/{slug}.pdf"
+def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
+    return f"{REPORTS[lang]}/{slug}.pdf"
 
 
-def plan(content: Content, with_pdf: bool = True) -> Plan:
-    pages = [
-        Output("index.html", "site/index.html.j2"),
-        Output("kabupaten/index.html", "site/regencies.html.j2"),
-        *(Output(f"kabupaten/{s.regency.slug}.html", "site/regency.html.j2", s) for s in content.statuses),
-        Output("tahapan.html", "site/milestones.html.j2"),
-        Output("klinik/index.html", "site/clinics.html.j2"),
-        *(Output(f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
-        *(Output(f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
-        Output("404.html", "site/404.html.j2"),
+def handout_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
+    return f"{REPORTS[lang]}/kabupaten/{slug}.pdf"
+
+
+def _pages(content: Content, lang: Lang) -> list[Output]:
+    specs: list[tuple[str, str, Any]] = [
+        ("index.html", "site/index.html.j2", None),
+        ("kabupaten/index.html", "site/regencies.html.j2", None),
+        *((f"kabupaten/{s.regency.slug}.html", "site/regency.html.j2", s) for s in content.statuses),
+        ("tahapan.html", "site/milestones.html.j2", None),
+        ("klinik/index.html", "site/clinics.html.j2", None),
+        *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
+        *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
+        ("404.html", "site/404.html.j2", None),
     ]
-    documents = []
-    if with_pdf:
-        documents += [Output(clinic_report_path(c.slug), "print/report.html.j2", c, "pdf") for c in content.clinics_by_date]
-        documents += [Output(handout_path(s.regency.slug), "print/handout.html.j2", s, "pdf") for s in content.statuses]
+    return [Output(PREFIX[lang] + path, template, subject, "page", lang, path) for path, template, subject in specs]
+
+
+def _documents(content: Content, lang: Lang) -> list[Output]:
+    reports = [Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"report:{c.slug}")
+               for c in content.clinics_by_date]
+    handouts = [Output(handout_path(s.regency.slug, lang), "print/handout.html.j2", s, "pdf", lang,
+                       f"handout:{s.regency.slug}") for s in content.statuses]
+    return reports + handouts
+
+
+def plan(content: Content, with_pdf: bool = True, languages: tuple[Lang, ...] = LANGUAGES) -> Plan:
+    pages = [o for lang in languages for o in _pages(content, lang)]
+    documents = [o for lang in languages for o in _documents(content, lang)] if with_pdf else []
     return Plan(tuple(pages), tuple(documents))

@@ -11,15 +11,16 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import i18n
+from . import i18n, plan
 from .errors import ContentError, Problem
 from .markup import render_markdown
-from .model import Content, Lang, Text
-from .plan import Output, Plan, clinic_report_path, handout_path
+from .model import Clinic, Content, Lang, Regency, Text
+from .plan import Output, Plan
 
 
 def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.Environment:
-    """The one Jinja environment factory: autoescape for every file name, undefined names are errors."""
+    """The one Jinja environment factory: autoescape for every file name, undefined names are errors,
+    UI strings and formatting in `lang`."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # select_autoescape() would skip our .j2 names
@@ -29,29 +30,80 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.E
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(lang=lang, url=_url, clinic_report_path=clinic_report_path, handout_path=handout_path)
+    untranslated = env.get_template("partials/_untranslated.html.j2")
+
+    def text(value: Text | str | None, markdown: bool = False) -> Markup | str:
+        """A content text in `lang`; Indonesian, visibly marked, where the translation is missing."""
+        if value is None:
+            return Markup("") if markdown else ""
+        if isinstance(value, str):
+            return render_markdown(value) if markdown else value
+        shown = value.get(lang)
+        body = render_markdown(shown) if markdown else shown
+        if lang != i18n.DEFAULT_LANGUAGE and value.en is None:
+            return Markup(untranslated.render(body=body, block=markdown, lang=lang))
+        return body
+
+    env.globals.update(
+        lang=lang,
+        languages=i18n.LANGUAGES,
+        url=_url,
+        alternate=_alternate,
+        clinic_report_path=lambda slug: plan.clinic_report_path(slug, lang),
+        handout_path=lambda slug: plan.handout_path(slug, lang),
+    )
     env.filters.update(
-        t=lambda text: "" if text is None else (text.get(lang) if isinstance(text, Text) else str(text)),
-        md=lambda text: Markup("") if text is None else render_markdown(text.get(lang) if isinstance(text, Text) else text),
+        t=text,
+        md=lambda value: text(value, markdown=True),
+        name=lambda regency: i18n.regency_name(regency.type, regency.name, lang) if isinstance(regency, Regency) else "",
+        clinic_title=lambda clinic: i18n.clinic_title(clinic.number, clinic.cycle_year, lang)
+        if isinstance(clinic, Clinic) else "",
         number=lambda value, digits=0: i18n.format_number(value, lang, digits),
         percent=lambda value, digits=2: i18n.format_percent(value, lang, digits),
+        money=lambda value: i18n.format_money(value, lang),
         day=lambda value: i18n.format_day(value, lang),
         period=lambda start, end: i18n.format_period(start, end, lang),
     )
     return env
 
 
+def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES) -> dict[Lang, jinja2.Environment]:
+    return {lang: environment(templates, lang) for lang in languages}
+
+
+# Paths that are the same file for every language: shared assets and the (already localised) PDFs.
+_UNPREFIXED = ("assets/", *(f"{folder}/" for folder in plan.REPORTS.values()))
+
+
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: str) -> str:
-    """A link from the page being rendered to `target` (a path from the site root), kept relative so
-    the site works from file:// and from any sub-path."""
-    here = posixpath.dirname(context["output"].path)
+    """A link from the page being rendered to `target`, kept relative so the site works from file://
+    and from any sub-path. `target` is a page as in the Indonesian edition ("kabupaten/index.html"):
+    the link goes to the same page in the current page's language. The 404 page is served at any
+    depth, so it links absolutely when the site's address is known."""
+    output: Output = context["output"]
+    if not target.startswith(_UNPREFIXED):
+        target = plan.PREFIX[output.lang] + target
+    base_url = context["content"].site.base_url
+    if output.key == "404.html" and base_url:
+        return base_url.rstrip("/") + "/" + target
+    here = posixpath.dirname(output.path)
     return posixpath.relpath(target, here or ".")
 
 
-def render_html(env: jinja2.Environment, output: Output, content: Content, plan: Plan) -> str:
-    template = env.get_template(output.template)
-    return template.render(content=content, output=output, subject=output.subject, plan=plan)
+@jinja2.pass_context
+def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
+    """A link to this same page in `lang`, or None when that edition is not built."""
+    output: Output = context["output"]
+    target = context["plan"].path_in(output, lang)
+    if target is None:
+        return None
+    return posixpath.relpath(target, posixpath.dirname(output.path) or ".")
+
+
+def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan) -> str:
+    template = envs[output.lang].get_template(output.template)
+    return template.render(content=content, output=output, subject=output.subject, plan=site_plan)
 
 
 class ContentFetcher(URLFetcher):
@@ -77,11 +129,12 @@ class ContentFetcher(URLFetcher):
         raise ValueError(f"refused: {url}")
 
 
-def render_pdf(html: str, templates: Path, source: str) -> bytes:
-    """Print HTML -> PDF bytes; relative links resolve inside `templates`, nothing outside it is read."""
+def render_pdf(html: str, templates: Path, source: str, identifier: str = "") -> bytes:
+    """Print HTML -> PDF bytes; relative links resolve inside `templates`, nothing outside it is read.
+    `identifier` (the output path) makes the PDF's /ID stable, so rebuilds are byte-identical."""
     fetcher = ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_identifier=source.encode(), custom_metadata=False)
+    pdf = document.write_pdf(pdf_identifier=(identifier or source).encode(), custom_metadata=False)
     if fetcher.refused:
         raise ContentError([Problem(source, 1, 1, "", f"sumber daya di luar folder templat ditolak: {url}")
                             for url in fetcher.refused])

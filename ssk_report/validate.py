@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .loader import Location, RawContent, RawDocument
-from .model import Actual, Clinic, Content, Indicator, Milestone, Page, Regency, Site, Source, Subsector, Target
+from .model import Actual, Clinic, Content, Indicator, Milestone, Page, Regency, Site, Source, Subsector, Target, Text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -118,10 +118,22 @@ def parse(model: type[M], doc: RawDocument, data: Any, base: Location, problems:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = (*base, *(p for p in error["loc"] if p != "[key]"))
+            inner = tuple(p for p in error["loc"] if p != "[key]")
+            if inner and inner[-1] == "id" and isinstance(_raw_at(data, inner[:-1]), str):
+                inner = inner[:-1]  # a Text written as a plain string: the user wrote no "id" key
+            loc = (*base, *inner)
             if not any(loc[: len(r)] == r for r in doc.reported):
                 problems.append(doc.problem(loc, _message(error, model)))
         return None
+
+
+def _raw_at(data: Any, loc: Location) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _items(model: type[M], doc: RawDocument | None, key: str, problems: list[Problem]) -> list[M]:
@@ -187,9 +199,8 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     site = parse(Site, raw.site, raw.site.data, (), problems) if raw.site else None
 
     regencies = [r for doc in raw.regencies if (r := _with_slug(Regency, doc, {}, problems))]
-    clinics = [c for doc in raw.clinics
-               if (c := _with_slug(Clinic, doc, {"narrative": doc.body} if doc.body else {}, problems))]
-    pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, {"body": doc.body or ""}, problems))]
+    clinics = [c for doc in raw.clinics if (c := _with_slug(Clinic, doc, _narrative(doc), problems))]
+    pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, _page_texts(doc), problems))]
 
     # Ids as written, valid entries or not: a source with a problem of its own is reported once, there.
     source_ids = _raw_ids(raw.sources, "sources")
@@ -209,6 +220,59 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     return Content(site=site, sources=sources, milestones=milestones, subsectors=subsectors,
                    indicators=indicators, targets=targets, actuals=actuals, regencies=regencies,
                    clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)))
+
+
+def _bilingual(indonesian: Any, english: Any) -> Any:
+    """Join a text from an Indonesian file with the same text from its English companion file."""
+    return {"id": indonesian, "en": english} if isinstance(indonesian, str) and isinstance(english, str) else indonesian
+
+
+def _narrative(doc: RawDocument) -> dict[str, Any]:
+    if not doc.body:
+        return {}
+    return {"narrative": _bilingual(doc.body, doc.translation.body if doc.translation else None)}
+
+
+def _page_texts(doc: RawDocument) -> dict[str, Any]:
+    english = doc.translation
+    if english is None:
+        return {"body": doc.body or ""}
+    return {key: _bilingual(doc.data.get(key), english.data.get(key)) for key in ("title", "description")} | {
+        "body": _bilingual(doc.body or "", english.body)}
+
+
+def missing_translations(raw: RawContent, content: Content) -> list[Problem]:
+    """Every text people read that has no English version yet, located in its file."""
+    pairs: list[tuple[RawDocument | None, BaseModel]] = [(raw.site, content.site)]
+    pairs += [(raw.milestones, m) for m in content.milestones]
+    pairs += [(raw.indicators, x) for x in [*content.subsectors, *content.indicators]]
+    pairs += [(raw.sources, x) for x in content.sources]
+    pairs += list(zip(sorted(raw.regencies, key=lambda d: d.stem), sorted(content.regencies, key=lambda r: r.slug)))
+    pairs += list(zip(sorted(raw.clinics, key=lambda d: d.stem), sorted(content.clinics, key=lambda c: c.slug)))
+    pairs += list(zip(sorted(raw.pages, key=lambda d: d.stem), sorted(content.pages, key=lambda p: p.slug)))
+    found: list[Problem] = []
+    for doc, model in pairs:
+        if doc is None:
+            continue
+        base: Location = ()
+        if isinstance(model, Milestone | Subsector | Indicator | Source):
+            key = {Milestone: "milestones", Subsector: "subsectors", Indicator: "indicators", Source: "sources"}[type(model)]
+            index = next(i for i, item in enumerate(_raw_list(doc, key)) if isinstance(item, dict) and item.get("id") == model.id)
+            base = (key, index)
+        found += [doc.problem(loc, "belum ada terjemahan bahasa Inggris (en)") for loc in _untranslated(model, base)]
+    return found
+
+
+def _untranslated(value: Any, loc: Location) -> list[Location]:
+    if isinstance(value, Text):
+        return [] if value.en else [loc]
+    if isinstance(value, BaseModel):
+        return [found for name in type(value).model_fields for found in _untranslated(getattr(value, name), (*loc, name))]
+    if isinstance(value, list | tuple):
+        return [found for i, item in enumerate(value) for found in _untranslated(item, (*loc, i))]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _untranslated(item, (*loc, key))]
+    return []
 
 
 def _raw_list(doc: RawDocument | None, key: str) -> list[Any]:

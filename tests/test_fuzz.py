@@ -58,9 +58,9 @@ def build_or_clean_error(content_dir: Path) -> None:
             assert problem.line >= 1 and problem.column >= 1 and problem.message
         return
     site_plan = plan.plan(content, with_pdf=False)
-    env = render.environment(TEMPLATES)
+    envs = render.environments(TEMPLATES)
     for output in site_plan.pages:
-        render.render_html(env, output, content, site_plan)
+        render.render_html(envs, output, content, site_plan)
 
 
 def with_file(relative: str, text: str) -> None:

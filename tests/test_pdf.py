@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ssk_report.i18n import regency_name
 from ssk_report.model import Content
 
 from .conftest import run_build
@@ -41,7 +42,8 @@ def test_clinic_report_structure(full_build: Path, content: Content) -> None:
     cc7 = content.clinic_by_slug["2025-cc7"] if hasattr(content, "clinic_by_slug") else content.latest_clinic
     assert cc7 is not None
     for participant in cc7.participants:
-        name = content.regency_by_slug[participant.regency].full_name
+        regency = content.regency_by_slug[participant.regency]
+        name = regency_name(regency.type, regency.name, "id")
         assert any(name in t for t in titles), f"no bookmark for {name}"
         assert any(name in t for t in texts), f"{name} not named in the report"
 
@@ -94,3 +96,13 @@ def test_follow_up_table_lists_previous_clinic_items(tmp_path: Path, with_action
     flat = re.sub(r"\s+", " ", text)
     assert "[DATA UJI] Menyerahkan data capaian akses sanitasi aman" in flat
     assert "Selesai" in flat and "Berjalan" in flat
+
+
+def test_every_pdf_exists_in_english_too(full_build: Path, content: Content) -> None:
+    reader = PdfReader(full_build / "en" / "report" / "2025-cc7.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    texts = page_texts(reader)
+    assert f"Page 2 of {len(reader.pages)}" in texts[1].replace("\n", " ")
+    assert "Lamandau Regency" in " ".join(texts)
+    for status in content.statuses:
+        assert (full_build / "en" / "report" / "kabupaten" / f"{status.regency.slug}.pdf").is_file()

@@ -46,10 +46,11 @@ def html_files(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 
 
-def test_one_page_per_regency_clinic_and_content_page(site: Path, content: Content) -> None:
+def test_one_page_per_regency_clinic_and_content_page_in_each_language(site: Path, content: Content) -> None:
     expected = {o.path for o in plan(content, with_pdf=False).pages}
     assert {p.relative_to(site).as_posix() for p in html_files(site)} == expected
     assert len([p for p in expected if p.startswith("kabupaten/") and p != "kabupaten/index.html"]) == 14
+    assert len(expected) == 48  # Indonesian and English
     assert {"klinik/2025-cc6.html", "klinik/2025-cc7.html", "tentang.html", "metodologi.html",
             "sumber-data.html", "tahapan.html", "404.html"} <= expected
 
@@ -84,7 +85,7 @@ def test_pages_declare_language_title_description_and_no_script(site: Path) -> N
     for page in html_files(site):
         text = page.read_text()
         info = parsed(page)
-        assert info.html_lang == "id", page
+        assert info.html_lang == ("en" if page.is_relative_to(site / "en") else "id"), page
         assert info.tags.count("h1") == 1, page
         assert re.search(r"<title>[^<]+</title>", text), page
         assert re.search(r'<meta name="description" content="[^"]+"', text), page

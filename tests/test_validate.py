@@ -13,6 +13,12 @@ from ssk_report.errors import ContentError
 Edit = Callable[[str, str, str], None]
 
 
+def line_of(content_dir: Path, relative: str, needle: str) -> int:
+    """The line a test's edit landed on, so expectations survive edits elsewhere in the content."""
+    lines = (content_dir / relative).read_text().splitlines()
+    return next(i for i, text in enumerate(lines, start=1) if needle in text)
+
+
 def problems(content_dir: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_content(Settings(content_dir=content_dir))
@@ -28,7 +34,7 @@ def test_bundled_content_is_valid(content_dir: Path) -> None:
 def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "  m4_year: 2024", "  m4_yaer: 2024")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:11:3: ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_yaer')}:3: ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
         " 'm4_year'? (yang diizinkan: m1_m3_year, m4_year, source)"
     ]
 
@@ -36,14 +42,14 @@ def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> 
 def test_year_out_of_range(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "m4_year: 2024", "m4_year: 2204")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:11:3: ppsp.m4_year: terlalu besar (tertulis 2204, seharusnya paling besar 2035)"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_year')}:3: ppsp.m4_year: terlalu besar (tertulis 2204, seharusnya paling besar 2035)"
     ]
 
 
 def test_unquoted_code_is_explained(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", 'bps_code: "6207"', "bps_code: 6207")
     assert problems(content_dir) == [
-        'content/regencies/lamandau.yaml:4:1: bps_code: harus berupa teks: tulis di antara tanda kutip, mis. "6207"'
+        f'content/regencies/lamandau.yaml:{line_of(content_dir, "regencies/lamandau.yaml", "bps_code")}:1: bps_code: harus berupa teks: tulis di antara tanda kutip, mis. "6207"'
         " (tertulis 6207)"
     ]
 
@@ -51,7 +57,7 @@ def test_unquoted_code_is_explained(content_dir: Path, edit: Edit) -> None:
 def test_unknown_type_lists_allowed_values(content_dir: Path, edit: Edit) -> None:
     edit("regencies/palangka-raya.yaml", "type: kota", "type: city")
     assert problems(content_dir) == [
-        "content/regencies/palangka-raya.yaml:2:1: type: nilai tidak dikenal (tertulis \"city\", seharusnya salah satu"
+        f"content/regencies/palangka-raya.yaml:{line_of(content_dir, 'regencies/palangka-raya.yaml', 'type:')}:1: type: nilai tidak dikenal (tertulis \"city\", seharusnya salah satu"
         " dari: 'kabupaten' or 'kota')"
     ]
 
@@ -59,7 +65,7 @@ def test_unknown_type_lists_allowed_values(content_dir: Path, edit: Edit) -> Non
 def test_m4_before_m1_m3(content_dir: Path, edit: Edit) -> None:
     edit("regencies/kapuas.yaml", "m4_year: null", "m4_year: 2024")
     assert problems(content_dir) == [
-        "content/regencies/kapuas.yaml:9:1: ppsp: m4_year harus sesudah m1_m3_year (tertulis M1–M3 2025, M4 2024)"
+        f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'ppsp:')}:1: ppsp: m4_year harus sesudah m1_m3_year (tertulis M1–M3 2025, M4 2024)"
     ]
 
 
@@ -68,9 +74,9 @@ def test_codes_unique_and_inside_the_province(content_dir: Path, edit: Edit) -> 
     edit("regencies/seruyan.yaml", 'bps_code: "6208"', 'bps_code: "6308"')
     found = problems(content_dir)
     assert found == [
-        "content/regencies/seruyan.yaml:4:1: bps_code: kode di luar provinsi (\"6308\", seharusnya diawali \"62\")",
-        "content/regencies/sukamara.yaml:3:1: kemendagri_code: kode Kemendagri \"62.08\" sudah dipakai di"
-        " content/regencies/lamandau.yaml:3",
+        f"content/regencies/seruyan.yaml:{line_of(content_dir, 'regencies/seruyan.yaml', 'bps_code')}:1: bps_code: kode di luar provinsi (\"6308\", seharusnya diawali \"62\")",
+        f"content/regencies/sukamara.yaml:{line_of(content_dir, 'regencies/sukamara.yaml', 'kemendagri_code')}:1: kemendagri_code: kode Kemendagri \"62.08\" sudah dipakai di"
+        f" content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'kemendagri_code')}",
     ]
 
 
@@ -78,12 +84,13 @@ def test_clinic_participants_must_be_known_and_consistent(content_dir: Path, edi
     edit("clinics/2025-cc7.yaml", "regency: katingan, progress_year: 2", "regency: katingam, progress_year: 2")
     edit("clinics/2025-cc7.yaml", "regency: sukamara, progress_year: 4", "regency: sukamara, progress_year: 3")
     found = problems(content_dir)
+    bad, wrong = (line_of(content_dir, "clinics/2025-cc7.yaml", n) for n in ("katingam", "sukamara"))
     assert found[0].startswith(
-        "content/clinics/2025-cc7.yaml:17:6: participants[3].regency: kabupaten/kota tidak dikenal (\"katingam\","
-        " seharusnya salah satu dari: barito-selatan, ")
+        f"content/clinics/2025-cc7.yaml:{bad}:6: participants[3].regency: kabupaten/kota tidak dikenal"
+        " (\"katingam\", seharusnya salah satu dari: barito-selatan, ")
     assert found[1] == (
-        "content/clinics/2025-cc7.yaml:21:25: participants[7].progress_year: tidak cocok dengan m4_year 2022 di"
-        " regencies/sukamara.yaml (tertulis 3, seharusnya 4)")
+        f"content/clinics/2025-cc7.yaml:{wrong}:25: participants[7].progress_year: tidak cocok dengan m4_year 2022"
+        " di regencies/sukamara.yaml (tertulis 3, seharusnya 4)")
     assert len(found) == 2
 
 
@@ -92,9 +99,9 @@ def test_percentages_and_indicator_ids(content_dir: Path, edit: Edit) -> None:
          "indicators:\n  ald_aman:\n    - {year: 2024, value: 112.5, source: big-2024}\n"
          "  ald_amann:\n    - {year: 2024, value: 12.5, source: big-2024}")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:17:20: indicators.ald_aman[0].value: persentase di luar rentang"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', '112.5')}:20: indicators.ald_aman[0].value: persentase di luar rentang"
         " (tertulis 112.5, seharusnya 0 sampai 100)",
-        "content/regencies/lamandau.yaml:18:3: indicators.ald_amann: indikator tidak dikenal (\"ald_amann\","
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'ald_amann')}:3: indicators.ald_amann: indikator tidak dikenal (\"ald_amann\","
         " seharusnya salah satu dari: ald_layak, ald_aman, babs, sampah_terlayani, sampah_terolah, desa_sbs)",
     ]
 
@@ -102,7 +109,7 @@ def test_percentages_and_indicator_ids(content_dir: Path, edit: Edit) -> None:
 def test_unknown_source_id(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "source: big-2024}", "source: big-2042}")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:8:40: area_km2.source: sumber tidak dikenal (\"big-2042\","
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'big-2042')}:40: area_km2.source: sumber tidak dikenal (\"big-2042\","
         " seharusnya id dari sources.yaml)"
     ]
 
@@ -110,15 +117,16 @@ def test_unknown_source_id(content_dir: Path, edit: Edit) -> None:
 def test_impossible_date_in_a_clinic(content_dir: Path, edit: Edit) -> None:
     edit("clinics/2025-cc7.yaml", "end: 2025-11-06", "end: 2025-11-31")
     assert problems(content_dir) == [
-        "content/clinics/2025-cc7.yaml:5:6: end: tanggal tidak ada di kalender (tertulis 2025-11-31)"
+        f"content/clinics/2025-cc7.yaml:{line_of(content_dir, 'clinics/2025-cc7.yaml', 'end:')}:6: end: tanggal tidak ada di kalender (tertulis 2025-11-31)"
     ]
 
 
 def test_clinic_file_name_must_match_its_number(content_dir: Path) -> None:
     (content_dir / "clinics" / "2025-cc7.yaml").rename(content_dir / "clinics" / "2025-cc8.yaml")
-    (content_dir / "clinics" / "2025-cc7.md").unlink()
+    for narrative in ("2025-cc7.md", "2025-cc7.en.md"):
+        (content_dir / "clinics" / narrative).unlink()
     assert problems(content_dir) == [
-        "content/clinics/2025-cc8.yaml:2:1: nama berkas harus 2025-cc7.yaml sesuai cycle_year dan number"
+        f"content/clinics/2025-cc8.yaml:{line_of(content_dir, 'clinics/2025-cc8.yaml', 'number:')}:1: nama berkas harus 2025-cc7.yaml sesuai cycle_year dan number"
         " (tertulis 2025-cc8.yaml)"
     ]
 
@@ -127,8 +135,9 @@ def test_action_items_are_checked(with_action_items: Path, edit: Edit) -> None:
     edit("clinics/2025-cc6.yaml", "status: done", "status: finished")
     edit("clinics/2025-cc6.yaml", "regency: katingan", "regency: katinga")
     found = problems(with_action_items)
+    line = line_of(with_action_items, "clinics/2025-cc6.yaml", "status: finished")
     assert found[0] == (
-        "content/clinics/2025-cc6.yaml:24:5: action_items[0].status: nilai tidak dikenal (tertulis \"finished\","
+        f"content/clinics/2025-cc6.yaml:{line}:5: action_items[0].status: nilai tidak dikenal (tertulis \"finished\","
         " seharusnya salah satu dari: 'open', 'in_progress', 'done' or 'dropped')")
     assert len(found) == 1  # the clinic fails its own checks first; cross-file checks wait for a valid file
 
@@ -142,8 +151,9 @@ def test_every_problem_in_every_file_in_one_run(content_dir: Path, edit: Edit) -
     assert [line.split(":")[0] for line in found] == [
         "content/indicators.yaml", "content/regencies/kapuas.yaml", "content/regencies/lamandau.yaml",
         "content/site.yaml"]
-    assert found[1] == "content/regencies/kapuas.yaml:3:1: type: kunci ganda (baris 2 dan 3); hapus salah satunya"
-    assert found[3] == ("content/site.yaml:6:1: as_of: harus tanggal berformat YYYY-MM-DD"
+    assert found[1] == f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}:1: type: kunci ganda (baris {line_of(content_dir, 'regencies/kapuas.yaml', 'type:')} dan {line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}); hapus salah satunya"
+    line = line_of(content_dir, "site.yaml", "as_of: kemarin")
+    assert found[3] == (f"content/site.yaml:{line}:1: as_of: harus tanggal berformat YYYY-MM-DD"
                         " (tertulis \"kemarin\")")
 
 

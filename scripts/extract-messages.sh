@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Refresh the message template from templates and code, then merge it into every language's .po.
+# Translate the new empty msgstr entries afterwards; the tests fail while one is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project=ssk-report \
+  -o ssk_report/locale/messages.pot . >/dev/null
+for po in ssk_report/locale/*/LC_MESSAGES/messages.po; do
+  pybabel update --no-fuzzy-matching --ignore-obsolete -i ssk_report/locale/messages.pot -o "$po" >/dev/null
+done
