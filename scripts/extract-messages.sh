@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project=ssk-report \
-  -o ssk_report/locale/messages.pot . >/dev/null
+  -o ssk_report/locale/messages.pot . >/dev/null 2>&1
 for po in ssk_report/locale/*/LC_MESSAGES/messages.po; do
-  pybabel update --no-fuzzy-matching --ignore-obsolete -i ssk_report/locale/messages.pot -o "$po" >/dev/null
+  lang=$(basename "$(dirname "$(dirname "$po")")")
+  pybabel update --no-fuzzy-matching --ignore-obsolete -l "$lang" -i ssk_report/locale/messages.pot -o "$po" >/dev/null 2>&1
 done

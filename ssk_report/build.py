@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loader, plan, render, write
+from . import diff, history, loader, plan, render, write
 from .errors import ContentError
 from .model import Content
 from .validate import missing_translations, validate
@@ -46,15 +46,17 @@ def build(settings: Settings) -> Summary:
     untranslated = missing_translations(raw, content)
     if settings.strict and untranslated:
         raise ContentError(untranslated)
+    past = history.read_history(settings.content_dir, settings.templates_dir)
+    changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
     site_plan = plan.plan(content, with_pdf=settings.pdf)
     envs = render.environments(settings.templates_dir)
     with write.staging(settings.out_dir) as root:
         for page in site_plan.pages:
-            html = render.render_html(envs, page, content, site_plan)
+            html = render.render_html(envs, page, content, site_plan, past, changes)
             write.write_file(root, page.path, html.encode())
         write.copy_static(settings.templates_dir / "static", root)
         for document in site_plan.documents:
-            html = render.render_html(envs, document, content, site_plan)
+            html = render.render_html(envs, document, content, site_plan, past, changes)
             pdf = render.render_pdf(html, settings.templates_dir, _source_of(settings, document), document.path)
             write.write_file(root, document.path, pdf)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated))

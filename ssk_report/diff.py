@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from . import history, i18n
-from .build import Settings, load_content
+from . import history, i18n, loader
 from .errors import ContentError, UsageError
 from .i18n import N_
 from .model import Content, Lang, Stage
+from .validate import validate
 
 Judgement = Literal["good", "bad", "neutral"]
 # Moving up this scale is progress; dropping an item is a setback.
@@ -203,10 +203,14 @@ def as_json(changes: list[Change]) -> str:
     return json.dumps([asdict(c) | {"text": describe(c)} for c in changes], ensure_ascii=False, indent=2, default=str)
 
 
+def load_content(folder: Path) -> Content:
+    return validate(*loader.load(folder))
+
+
 def content_at(repo: Path, revision: str, content: Path, into: Path) -> Content:
     folder = history.extract(repo, revision, content, into)
     try:
-        return load_content(Settings(content_dir=folder))
+        return load_content(folder)
     except ContentError as exc:
         raise UsageError(f"konten pada revisi {revision!r} tidak valid, tidak dapat dibandingkan:\n{exc}") from None
 
@@ -219,27 +223,57 @@ def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[C
     with tempfile.TemporaryDirectory() as tmp:
         old = content_at(repo, rev_a, content, Path(tmp) / "a")
         if rev_b is None:
-            new = load_content(Settings(content_dir=content))
+            new = load_content(content)
         else:
             new = content_at(repo, rev_b, content, Path(tmp) / "b")
     return compare(old, new), f"Perubahan data: {rev_a} → {rev_b or 'salinan kerja'}"
 
 
-def changes_since(content_dir: Path, content: Content, when: dt.date, until: dt.date | None = None) -> list[Change] | None:
-    """Changes from the content as committed on `when` to the content as of `until` (or now); None
-    when there is no repository or no commit that old."""
+@dataclass(frozen=True)
+class ChangeLog:
+    """The changes shown on the site's "Perubahan data" page and in each clinic report's annex.
+    A value of None means the history needed is not there (no repository, or no commit that old)."""
+
+    since: str | None = None  # what the site page compares from: a revision or a clinic's slug
+    site: tuple[Change, ...] | None = None
+    clinics: dict[str, tuple[Change, ...] | None] = field(default_factory=dict)
+
+
+def change_log(content_dir: Path, content: Content, since: str | None = None, until: str | None = None) -> ChangeLog:
+    """Changes for the site (from `since`, else from the latest clinic) and for each clinic report
+    (from the previous clinic to this one; the latest one compares against the current content)."""
     repo = history.repository_of(content_dir)
     if repo is None:
-        return None
-    base = history.revision_at(repo, when)
-    if base is None:
-        return None
+        return ChangeLog()
+    latest = content.latest_clinic
     with tempfile.TemporaryDirectory() as tmp:
-        try:
-            old = content_at(repo, base, content_dir, Path(tmp) / "a")
-            if until is None:
-                return compare(old, content)
-            head = history.revision_at(repo, until)
-            return compare(old, content_at(repo, head, content_dir, Path(tmp) / "b")) if head else None
-        except UsageError:
-            return None
+        states: dict[str, Content | None] = {}
+
+        def state(revision: str | None) -> Content | None:
+            if revision is None:
+                return None
+            if revision not in states:
+                try:
+                    states[revision] = content_at(repo, revision, content_dir, Path(tmp) / str(len(states)))
+                except UsageError:
+                    states[revision] = None
+            return states[revision]
+
+        def between(old: Content | None, new: Content | None) -> tuple[Change, ...] | None:
+            return None if old is None or new is None else tuple(compare(old, new))
+
+        def at(day: dt.date) -> Content | None:
+            return state(history.revision_at(repo, day))
+
+        clinics: dict[str, tuple[Change, ...] | None] = {}
+        for clinic in content.clinics_by_date:
+            previous = content.previous_clinic(clinic)
+            if previous is not None:
+                clinics[clinic.slug] = between(at(previous.end), content if clinic is latest else at(clinic.end))
+        if since is not None:
+            history.resolve(repo, since)
+            site = between(state(since), state(until) if until else content)
+            return ChangeLog(since, site, clinics)
+        if latest is None:
+            return ChangeLog(None, None, clinics)
+        return ChangeLog(latest.slug, between(at(latest.end), content), clinics)

@@ -34,8 +34,16 @@ class History:
     # Content file (relative to the content folder, "/" separators) -> date of its last commit.
     last_changed: dict[str, dt.date] = field(default_factory=dict)
 
-    def changed(self, relative: str) -> dt.date | None:
-        return self.last_changed.get(relative)
+    def changed(self, *relative: str) -> dt.date | None:
+        """The latest commit date among the given content files (a clinic and its narratives)."""
+        dates = [self.last_changed[r] for r in relative if r in self.last_changed]
+        return max(dates) if dates else None
+
+    @property
+    def source_date(self) -> dt.datetime | None:
+        """SOURCE_DATE_EPOCH if set, else the HEAD commit's time: the date a build stamps on files."""
+        epoch = source_date_epoch(self)
+        return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
 
 def _git(repo: Path, *args: str, binary: bool = False) -> str | bytes:
@@ -64,7 +72,8 @@ def read_history(content: Path, templates: Path | None = None) -> History:
         head = str(_git(repo, "log", "-1", "--format=%H %cI")).split()
     except subprocess.CalledProcessError:  # a repository with no commit yet
         return History()
-    watched = [str(p.resolve()) for p in (content, templates) if p is not None]
+    watched = [str(p.resolve()) for p in (content, templates)
+               if p is not None and p.resolve().is_relative_to(repo.resolve())]
     dirty = bool(str(_git(repo, "status", "--porcelain", "--untracked-files=normal", "--", *watched)).strip())
     provenance = Provenance(commit=head[0], date=dt.datetime.fromisoformat(head[1]), dirty=dirty)
     return History(provenance, _last_changed(repo, content.resolve()))

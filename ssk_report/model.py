@@ -85,6 +85,10 @@ class Site(Record):
     base_url: Url | None = None
     licence: str | None = None
     province: Province
+    # The "Perubahan data" page compares these git revisions (tags such as cc6-2025); without them,
+    # it shows what changed since the latest coaching clinic.
+    changes_since: NonEmpty | None = None
+    changes_until: NonEmpty | None = None
 
 
 class Milestone(Record):

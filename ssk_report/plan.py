@@ -63,6 +63,7 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         ("klinik/index.html", "site/clinics.html.j2", None),
         *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
         *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
+        ("perubahan.html", "site/changes.html.j2", None),
         ("404.html", "site/404.html.j2", None),
     ]
     return [Output(PREFIX[lang] + path, template, subject, "page", lang, path) for path, template, subject in specs]

@@ -11,8 +11,10 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import i18n, plan
+from . import diff, i18n, plan
+from .diff import ChangeLog
 from .errors import ContentError, Problem
+from .history import History
 from .markup import render_markdown
 from .model import Clinic, Content, Lang, Regency, Text
 from .plan import Output, Plan
@@ -53,6 +55,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.E
         handout_path=lambda slug: plan.handout_path(slug, lang),
     )
     env.filters.update(
+        describe=lambda change: diff.describe(change, lang),
         t=text,
         md=lambda value: text(value, markdown=True),
         name=lambda regency: i18n.regency_name(regency.type, regency.name, lang) if isinstance(regency, Regency) else "",
@@ -101,9 +104,11 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
     return posixpath.relpath(target, posixpath.dirname(output.path) or ".")
 
 
-def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan) -> str:
+def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan,
+                history: History | None = None, changes: ChangeLog | None = None) -> str:
     template = envs[output.lang].get_template(output.template)
-    return template.render(content=content, output=output, subject=output.subject, plan=site_plan)
+    return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
+                           history=history or History(), changes=changes or ChangeLog())
 
 
 class ContentFetcher(URLFetcher):

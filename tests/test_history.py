@@ -18,7 +18,7 @@ from ssk_report.errors import UsageError
 from .conftest import CONTENT, FIXTURE_ACTION_ITEMS
 
 
-def git(repo: Path, *args: str, date: str = "2025-08-20T10:00:00+07:00") -> str:
+def git(repo: Path, *args: str, date: str = "2025-08-10T10:00:00+07:00") -> str:
     env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Uji",
            "GIT_AUTHOR_EMAIL": "uji@example.invalid", "GIT_COMMITTER_NAME": "Uji",
            "GIT_COMMITTER_EMAIL": "uji@example.invalid"}
@@ -88,7 +88,7 @@ def test_unknown_revision_and_no_repository(repo: Path, tmp_path: Path, capsys: 
 def test_last_changed_dates_and_provenance(repo: Path) -> None:
     found = history.read_history(repo / "content")
     assert found.changed("regencies/lamandau.yaml").isoformat() == "2025-11-01"
-    assert found.changed("regencies/kapuas.yaml").isoformat() == "2025-08-20"
+    assert found.changed("regencies/kapuas.yaml").isoformat() == "2025-08-10"
     assert found.provenance is not None and not found.provenance.dirty
     assert found.provenance.commit == git(repo, "rev-parse", "HEAD").strip()
     assert history.source_date_epoch(found) == int(found.provenance.date.timestamp())
@@ -106,3 +106,40 @@ def test_compare_same_content_is_empty(repo: Path) -> None:
 
     content = load_content(Settings(content_dir=repo / "content"))
     assert compare(content, content) == []
+
+
+def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from ssk_report import diff, plan, render
+    from ssk_report.build import Settings, build, load_content
+
+    from .conftest import TEMPLATES
+
+    content_dir = repo / "content"
+    out = tmp_path / "out"
+    build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=False))
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lamandau = (out / "kabupaten" / "lamandau.html").read_text()
+    assert "Terakhir diperbarui: 1 November 2025" in lamandau
+    assert f"Dibangun dari commit {commit[:10]}" in lamandau
+    assert "Last updated: 1 November 2025" in (out / "en" / "kabupaten" / "lamandau.html").read_text()
+    assert "Tidak ada perubahan data." in (out / "perubahan.html").read_text()  # nothing since CC7
+
+    content = load_content(Settings(content_dir=content_dir))
+    log = diff.change_log(content_dir, content)
+    assert log.site == ()
+    cc7 = log.clinics["2025-cc7"]
+    assert cc7 is not None and [c.what for c in cc7] == ["indicator", "added", "added"]
+    site_plan = plan.plan(content, languages=("id",))
+    report = next(o for o in site_plan.documents if o.path == "laporan/2025-cc7.pdf")
+    envs = render.environments(TEMPLATES, ("id",))
+    html = render.render_html(envs, report, content, site_plan, history.read_history(content_dir, TEMPLATES), log)
+    assert "Lampiran C. Perubahan sejak CC sebelumnya" in html
+    assert "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%" in html
+    pdf = tmp_path / "cc7.pdf"
+    pdf.write_bytes(render.render_pdf(html, TEMPLATES, "content/clinics/2025-cc7.yaml", report.path))
+    meta = PdfReader(pdf).metadata
+    assert meta is not None
+    assert f"commit {commit}" in str(meta.get("/Creator"))
+    assert str(meta.get("/ModDate")).startswith("D:20251101")  # the HEAD commit's date, not the clock
