@@ -31,7 +31,7 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_build_py_builds_and_prints_a_summary(tmp_path: Path) -> None:
     result = cli(str(ROOT / "build.py"), "--out", str(tmp_path / "out"), "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Selesai: 48 halaman HTML, 0 PDF,")
+    assert result.stdout.startswith("Selesai: 50 halaman HTML, 0 PDF,")
     assert (tmp_path / "out" / "index.html").is_file()
 
 
