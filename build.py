@@ -1,3 +1,3 @@
-import sys
-from ssk_report.cli import main
-sys.exit(main(["build", *sys.argv[1:]]))
+from ssk_report.cli import build_script
+if __name__ == "__main__":  # PDF worker processes import this file too
+    build_script()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diff, history, loader, plan, render, write
+from . import diff, history, loader, opendata, plan, render, write
 from .errors import ContentError
 from .model import Content
 from .validate import missing_translations, validate
@@ -20,6 +22,7 @@ class Settings:
     out_dir: Path = Path("output")
     pdf: bool = True
     strict: bool = False  # a missing English text is an error, not a marked fallback
+    workers: int | None = None  # PDF processes; None: one per core
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,24 @@ def build(settings: Settings) -> Summary:
         raise ContentError(untranslated)
     past = history.read_history(settings.content_dir, settings.templates_dir)
     changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
+    snapshot = _snapshot(settings.content_dir, content, past)
     site_plan = plan.plan(content, with_pdf=settings.pdf)
+    downloads = opendata.data_files(content)  # open data (issue 5)
+    sizes = {path: len(data) for path, data in downloads.items()}
     envs = render.environments(settings.templates_dir)
     with write.staging(settings.out_dir) as root:
         for page in site_plan.pages:
-            html = render.render_html(envs, page, content, site_plan, past, changes)
+            html = render.render_html(envs, page, content, site_plan, past, changes, sizes)
             write.write_file(root, page.path, html.encode())
         write.copy_static(settings.templates_dir / "static", root)
-        for document in site_plan.documents:
-            html = render.render_html(envs, document, content, site_plan, past, changes)
-            pdf = render.render_pdf(html, settings.templates_dir, _source_of(settings, document), document.path)
-            write.write_file(root, document.path, pdf)
+        for path, data in downloads.items():  # open data (issue 5)
+            write.write_file(root, path, data)
+        jobs = [render.PdfJob(document.path, render.render_html(envs, document, content, site_plan, past, changes),
+                              settings.templates_dir, _source_of(settings, document), document.variant,
+                              snapshot if document.variant == "pdf/a-3b" else ())
+                for document in site_plan.documents]
+        for path, pdf in render.render_pdfs(jobs, settings.workers):
+            write.write_file(root, path, pdf)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated))
 
 
@@ -67,3 +77,17 @@ def _source_of(settings: Settings, document: plan.Output) -> str:
     folder = "clinics" if document.template.endswith("report.html.j2") else "regencies"
     slug = getattr(document.subject, "slug", None) or document.subject.regency.slug
     return os.path.relpath(settings.content_dir / folder / f"{slug}.yaml")
+
+
+def _snapshot(content_dir: Path, content: Content, past: history.History) -> tuple[render.Attached, ...]:
+    """The content files an archival report was built from, plus the commit, to attach to it."""
+    when = past.source_date or dt.datetime.combine(content.site.as_of, dt.time(), dt.UTC)
+    files = sorted(p for p in content_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
+    attached = [render.Attached(f"content/{p.relative_to(content_dir).as_posix()}", p.read_bytes(),
+                                "Berkas konten / content file", when) for p in files]
+    provenance = {"commit": past.provenance.commit if past.provenance else None,
+                  "modified": past.provenance.dirty if past.provenance else None,
+                  "as_of": content.site.as_of.isoformat()}
+    attached.append(render.Attached("provenance.json", json.dumps(provenance, indent=2).encode() + b"\n",
+                                    "Asal build / build provenance", when))
+    return tuple(attached)

@@ -121,3 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ssk-report: dihentikan; folder keluaran tetap seperti sebelumnya.", file=sys.stderr)
         return 130
+
+
+def build_script() -> None:
+    """`python build.py [options]`: the same as `ssk-report build [options]`."""
+    sys.exit(main(["build", *sys.argv[1:]]))

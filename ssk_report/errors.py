@@ -51,6 +51,10 @@ class ContentError(SskError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Raised in a PDF worker process, it must arrive in the main process with its problems.
+        return ContentError, (self.problems,)
+
 
 class UsageError(SskError):
     """The command line was used wrongly (a missing folder, a bad option)."""

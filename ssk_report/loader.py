@@ -261,6 +261,8 @@ class RawContent:
     # Every regency file found, readable or not: clinics may name a regency whose own file has a
     # problem, and that problem is reported once, in that file.
     regency_files: frozenset[str] = frozenset()
+    provinces: RawDocument | None = None  # content/provinces.yaml, only for a national site
+    map: RawDocument | None = None  # content/map.yaml, optional (issue 5)
 
 
 def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
@@ -291,6 +293,11 @@ def _orphan_translations(root: Path, problems: list[Problem]) -> None:
             if not (root / folder / f"{stem}{original}").is_file():
                 problems.append(Problem(display_path(english), 1, 1, "",
                                         f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{original}"))
+
+
+def _present(path: Path) -> bool:
+    """An optional file is there (a symlink counts, so that it is refused with its own message)."""
+    return path.is_file() or path.is_symlink()
 
 
 def load(root: Path) -> tuple[RawContent, list[Problem]]:
@@ -338,5 +345,8 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
         clinics=clinics,
         pages=pages,
         regency_files=regency_files,
+        provinces=load_yaml_file(root / "provinces.yaml", problems) if (root / "provinces.yaml").is_file() else None,
+        # open data (issue 5): the schematic map's tile positions; a province may have none.
+        map=load_yaml_file(root / "map.yaml", problems) if _present(root / "map.yaml") else None,
     )
     return content, problems

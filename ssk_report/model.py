@@ -84,6 +84,9 @@ class Site(Record):
     as_of: dt.date
     base_url: Url | None = None
     licence: str | None = None
+    # "province": one province's site (content/regencies/ under `province`); "nation": regencies of
+    # many provinces, listed in content/provinces.yaml, with `province` describing the whole area.
+    scope: Literal["province", "nation"] = "province"
     province: Province
     # The "Perubahan data" page compares these git revisions (tags such as cc6-2025); without them,
     # it shows what changed since the latest coaching clinic.
@@ -340,6 +343,10 @@ class IndicatorStatus:
     indicator: Indicator
     latest: Observation | None
     checks: tuple[TargetCheck, ...]
+    # For charts and open data (issue 5): every value by year, and every target of the indicator
+    # (all periods and scopes), so a chart draws the history against each target it had.
+    series: tuple[Observation, ...] = ()
+    targets: tuple[Target, ...] = ()
 
     @property
     def status(self) -> Literal["met", "behind", "no_data", "no_target"]:
@@ -366,7 +373,9 @@ def assess(indicator: Indicator, observations: list[Observation], targets: list[
         for target in current:
             status = "no_data" if latest is None else ("met" if indicator.meets(latest.value, target.value) else "behind")
             checks.append(TargetCheck(target=target, status=status))
-    return IndicatorStatus(indicator, latest, tuple(checks))
+    series = tuple(sorted(observations, key=lambda o: o.year))
+    every = tuple(sorted((t for t in targets if t.indicator == indicator.id), key=lambda t: (t.start, t.scope, t.end)))
+    return IndicatorStatus(indicator, latest, tuple(checks), series, every)
 
 
 @dataclass(frozen=True)
@@ -385,6 +394,25 @@ class RegencyStatus:
         return _unique_ids(list(self.regency.cited_sources) + [s for i in self.indicators for s in i.sources])
 
 
+class MapLayout(Record):
+    """content/map.yaml: where each regency's tile sits on the province's schematic tile-grid map.
+
+    Positions are a drawing, not geography: one cell per regency in its rough place, north at the top.
+    """
+
+    layout: Literal["tile-grid"] = "tile-grid"
+    note: Text | None = None
+    tiles: dict[Slug, tuple[Annotated[int, Field(ge=0, le=49)], Annotated[int, Field(ge=0, le=49)]]]
+
+    @property
+    def columns(self) -> int:
+        return max((column for column, _ in self.tiles.values()), default=-1) + 1
+
+    @property
+    def rows(self) -> int:
+        return max((row for _, row in self.tiles.values()), default=-1) + 1
+
+
 class Content(Record):
     """The whole validated content tree."""
 
@@ -398,6 +426,21 @@ class Content(Record):
     regencies: list[Regency]
     clinics: list[Clinic]
     pages: list[Page]
+    map: MapLayout | None = None
+    provinces: list[Province] = []  # content/provinces.yaml, for a national site  # the schematic map (issue 5); content/map.yaml is optional
+
+    def province_of(self, regency: Regency) -> Province:
+        """The province a regency belongs to: the one whose code starts its Kemendagri code."""
+        code = regency.kemendagri_code.split(".")[0]
+        return next((p for p in self.provinces if p.kemendagri_code == code), self.site.province)
+
+    @property
+    def statuses_by_province(self) -> list[tuple[Province, list[RegencyStatus]]]:
+        """Regencies grouped by province in code order (one group on a provincial site)."""
+        groups: dict[str, list[RegencyStatus]] = {}
+        for status in self.statuses:
+            groups.setdefault(self.province_of(status.regency).kemendagri_code, []).append(status)
+        return [(self.province_of(members[0].regency), members) for _, members in sorted(groups.items())]
 
     @property
     def year(self) -> int:

@@ -26,6 +26,9 @@ class Output:
     kind: str = "page"  # "page" (HTML) or "pdf"
     lang: Lang = DEFAULT_LANGUAGE
     key: str = ""  # the same for a page in every language: the language switcher's link
+    # PDF conformance: clinic reports are tagged PDF/UA-1 (screen readers); their archival copy is
+    # PDF/A-3b with the content it was built from attached.
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,13 @@ def handout_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
     return f"{REPORTS[lang]}/kabupaten/{slug}.pdf"
 
 
+def archive_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
+    return f"{REPORTS[lang]}/{ARCHIVE[lang]}/{slug}.pdf"
+
+
+ARCHIVE: dict[Lang, str] = {"id": "arsip", "en": "archive"}
+
+
 def _pages(content: Content, lang: Lang) -> list[Output]:
     specs: list[tuple[str, str, Any]] = [
         ("index.html", "site/index.html.j2", None),
@@ -64,14 +74,17 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
         *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
         ("perubahan.html", "site/changes.html.j2", None),
+        ("data.html", "site/data.html.j2", None),  # open data (issue 5)
         ("404.html", "site/404.html.j2", None),
     ]
     return [Output(PREFIX[lang] + path, template, subject, "page", lang, path) for path, template, subject in specs]
 
 
 def _documents(content: Content, lang: Lang) -> list[Output]:
-    reports = [Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"report:{c.slug}")
-               for c in content.clinics_by_date]
+    reports = [Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"report:{c.slug}",
+                      "pdf/ua-1") for c in content.clinics_by_date]
+    reports += [Output(archive_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"archive:{c.slug}",
+                       "pdf/a-3b") for c in content.clinics_by_date]
     handouts = [Output(handout_path(s.regency.slug, lang), "print/handout.html.j2", s, "pdf", lang,
                        f"handout:{s.regency.slug}") for s in content.statuses]
     return reports + handouts

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
+import os
 import posixpath
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import diff, i18n, plan
@@ -74,8 +80,9 @@ def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES) 
     return {lang: environment(templates, lang) for lang in languages}
 
 
-# Paths that are the same file for every language: shared assets and the (already localised) PDFs.
-_UNPREFIXED = ("assets/", *(f"{folder}/" for folder in plan.REPORTS.values()))
+# Paths that are the same file for every language: shared assets, the open data downloads and the
+# (already localised) PDFs.
+_UNPREFIXED = ("assets/", "data/", *(f"{folder}/" for folder in plan.REPORTS.values()))  # open data (issue 5)
 
 
 @jinja2.pass_context
@@ -105,10 +112,13 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
 
 
 def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan,
-                history: History | None = None, changes: ChangeLog | None = None) -> str:
+                history: History | None = None, changes: ChangeLog | None = None,
+                downloads: dict[str, int] | None = None) -> str:
+    """`downloads`: the open data files (output path -> size in bytes) that the Data page lists."""
     template = envs[output.lang].get_template(output.template)
     return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
-                           history=history or History(), changes=changes or ChangeLog())
+                           history=history or History(), changes=changes or ChangeLog(),
+                           downloads=downloads or {})  # open data (issue 5)
 
 
 class ContentFetcher(URLFetcher):
@@ -134,13 +144,71 @@ class ContentFetcher(URLFetcher):
         raise ValueError(f"refused: {url}")
 
 
-def render_pdf(html: str, templates: Path, source: str, identifier: str = "") -> bytes:
+@dataclass(frozen=True)
+class Attached:
+    """A file embedded in an archival PDF, dated so that the PDF stays byte-identical."""
+
+    name: str
+    data: bytes
+    description: str
+    date: dt.datetime
+
+
+def render_pdf(html: str, templates: Path, source: str, identifier: str = "", variant: str | None = None,
+               attachments: tuple[Attached, ...] = ()) -> bytes:
     """Print HTML -> PDF bytes; relative links resolve inside `templates`, nothing outside it is read.
-    `identifier` (the output path) makes the PDF's /ID stable, so rebuilds are byte-identical."""
+    `identifier` (the output path) makes the PDF's /ID stable, so rebuilds are byte-identical.
+    `variant` is a WeasyPrint PDF variant ("pdf/ua-1", "pdf/a-3b")."""
     fetcher = ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_identifier=(identifier or source).encode(), custom_metadata=False)
+    # WeasyPrint stamps an attachment with the current time unless given one.
+    files = [Attachment(string=a.data, name=a.name, description=a.description, created=a.date, modified=a.date,
+                        relationship="Source") for a in attachments]
+    pdf = document.write_pdf(pdf_identifier=(identifier or source).encode(), custom_metadata=False,
+                             pdf_variant=variant, attachments=files or None)
     if fetcher.refused:
         raise ContentError([Problem(source, 1, 1, "", f"sumber daya di luar folder templat ditolak: {url}")
                             for url in fetcher.refused])
     return bytes(pdf)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker process needs to make one PDF (HTML is rendered in the main process)."""
+
+    path: str
+    html: str
+    templates: Path
+    source: str
+    variant: str | None = None
+    attachments: tuple[Attached, ...] = ()
+
+
+def _run(job: PdfJob) -> tuple[str, bytes]:
+    return job.path, render_pdf(job.html, job.templates, job.source, job.path, job.variant, job.attachments)
+
+
+def worker_count() -> int:
+    """One WeasyPrint process per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def render_pdfs(jobs: list[PdfJob], workers: int | None = None) -> Iterator[tuple[str, bytes]]:
+    """PDFs in parallel, one process per core; yields (path, bytes) as they finish.
+
+    WeasyPrint is pure Python on one core per document, so processes (not threads) scale it. The
+    slowest documents (tagged reports) start first so that no core idles at the end."""
+    workers = workers or worker_count()
+    ordered = sorted(jobs, key=lambda j: (j.variant is None, -len(j.html)))
+    if workers == 1 or len(ordered) < 2:
+        yield from map(_run, ordered)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_run, job) for job in ordered]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise

@@ -11,8 +11,23 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .loader import Location, RawContent, RawDocument
-from .model import Actual, Clinic, Content, Indicator, Milestone, Page, Regency, Site, Source, Subsector, Target, Text
+from .loader import SLUG_RE, Location, RawContent, RawDocument
+from .model import (
+    Actual,
+    Clinic,
+    Content,
+    Indicator,
+    MapLayout,
+    Milestone,
+    Page,
+    Province,
+    Regency,
+    Site,
+    Source,
+    Subsector,
+    Target,
+    Text,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -197,6 +212,13 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     _check_keys(raw.milestones, {"source", "milestones"}, problems)
     _check_keys(raw.indicators, {"source", "subsectors", "indicators", "targets", "actuals"}, problems)
     site = parse(Site, raw.site, raw.site.data, (), problems) if raw.site else None
+    provinces = _items(Province, raw.provinces, "provinces", problems)
+    _check_keys(raw.provinces, {"provinces"}, problems)
+    if site is not None and raw.site is not None and site.scope == "nation" and raw.provinces is None:
+        problems.append(raw.site.problem(("scope",), "situs nasional memerlukan content/provinces.yaml (daftar provinsi)"))
+    if raw.provinces is not None:
+        _unique(raw.provinces, [(("provinces", i, "kemendagri_code"), p.kemendagri_code)
+                                for i, p in enumerate(provinces)], "kode provinsi", problems)
 
     regencies = [r for doc in raw.regencies if (r := _with_slug(Regency, doc, {}, problems))]
     clinics = [c for doc in raw.clinics if (c := _with_slug(Clinic, doc, _narrative(doc), problems))]
@@ -212,14 +234,67 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
 
     catalogue = {i.id: i for i in indicators}
     _check_catalogue(raw, subsectors, indicators, targets, actuals, milestones, catalogue, problems)
-    _check_regencies(raw, regencies, site, catalogue, problems)
+    _check_regencies(raw, regencies, site, provinces, catalogue, problems)
     _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
+    layout = _map_layout(raw, problems)  # open data (issue 5): the schematic map
 
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site=site, sources=sources, milestones=milestones, subsectors=subsectors,
+    return Content(site=site, provinces=provinces, sources=sources, milestones=milestones, subsectors=subsectors,
                    indicators=indicators, targets=targets, actuals=actuals, regencies=regencies,
-                   clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)))
+                   clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)), map=layout)
+
+
+def _map_layout(raw: RawContent, problems: list[Problem]) -> MapLayout | None:
+    """content/map.yaml: every regency on exactly one cell of its own, and no tile for an unknown one.
+    The tiles are checked even when another key of the file has a problem, so all are reported at once."""
+    doc = raw.map
+    if doc is None:
+        return None
+    tiles = doc.data.get("tiles")
+    good: dict[str, tuple[int, int]] = {}
+    if isinstance(tiles, dict):
+        for slug, cell in tiles.items():
+            if _is_cell(cell):
+                good[slug] = (cell[0], cell[1])
+            elif ("tiles", slug) not in doc.reported:
+                problems.append(doc.problem(("tiles", slug), f"posisi harus [kolom, baris], dua bilangan bulat 0 sampai"
+                                                             f" {MAP_SIZE - 1} (tertulis {_cell_text(cell)})"))
+    layout = parse(MapLayout, doc, {**doc.data, "tiles": good} if isinstance(tiles, dict) else doc.data, (), problems)
+    files = raw.regency_files  # a regency whose own file has problems still has its place on the map
+    known = ", ".join(sorted(files)) or "belum ada"
+    taken: dict[tuple[int, int], str] = {}
+    for slug, cell in good.items():
+        if not SLUG_RE.match(slug):
+            continue  # reported by the model as a badly written slug
+        if slug not in files:
+            problems.append(doc.problem(("tiles", slug), f"kabupaten/kota tidak dikenal ({show(slug)}, seharusnya"
+                                                         f" salah satu dari: {known})"))
+        elif cell in taken:
+            other = taken[cell]
+            problems.append(doc.problem(("tiles", slug), f"sel [{cell[0]}, {cell[1]}] sudah dipakai oleh {other}"
+                                                         f" (baris {doc.locate(('tiles', other))[0]}); pilih sel lain"))
+        else:
+            taken[cell] = slug
+    unplaced = sorted(files - set(tiles if isinstance(tiles, dict) else ()))
+    if unplaced and isinstance(tiles, dict):
+        problems.append(doc.problem(("tiles",), f"kabupaten/kota belum ditempatkan di peta: {', '.join(unplaced)}"
+                                                " (tambahkan baris 'slug: [kolom, baris]' untuk masing-masing)"))
+    return layout
+
+
+MAP_SIZE = 50  # cells per side; a province has at most a few dozen regencies
+
+
+def _is_cell(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < MAP_SIZE for v in value))
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(show(v)) for v in value) + "]"
+    return show(value)
 
 
 def _bilingual(indonesian: Any, english: Any) -> Any:
@@ -250,6 +325,8 @@ def missing_translations(raw: RawContent, content: Content) -> list[Problem]:
     pairs += list(zip(sorted(raw.regencies, key=lambda d: d.stem), sorted(content.regencies, key=lambda r: r.slug)))
     pairs += list(zip(sorted(raw.clinics, key=lambda d: d.stem), sorted(content.clinics, key=lambda c: c.slug)))
     pairs += list(zip(sorted(raw.pages, key=lambda d: d.stem), sorted(content.pages, key=lambda p: p.slug)))
+    if content.map is not None:  # open data (issue 5): the map's note
+        pairs.append((raw.map, content.map))
     found: list[Problem] = []
     for doc, model in pairs:
         if doc is None:
@@ -335,7 +412,7 @@ def _check_value(doc: RawDocument, loc: Location, indicator_id: str, value: floa
         problems.append(doc.problem((*loc, "value"), f"persentase di luar rentang (tertulis {value:g}, seharusnya 0 sampai 100)"))
 
 
-def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | None,
+def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | None, provinces: list[Province],
                      catalogue: dict[str, Indicator], problems: list[Problem]) -> None:
     docs = {d.stem: d for d in raw.regencies}
     kemendagri: dict[str, str] = {}
@@ -344,7 +421,15 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
         doc = docs[regency.slug]
         _unique(doc, [(("kemendagri_code",), regency.kemendagri_code)], "kode Kemendagri", problems, kemendagri)
         _unique(doc, [(("bps_code",), regency.bps_code)], "kode BPS", problems, bps)
-        if site is not None:
+        if site is not None and site.scope == "nation":
+            prefix = regency.kemendagri_code.split(".")[0]
+            province = next((p for p in provinces if p.kemendagri_code == prefix), None)
+            if province is None:
+                problems.append(doc.problem(("kemendagri_code",), f"provinsi tidak dikenal ({show(regency.kemendagri_code)},"
+                                            " seharusnya diawali kode provinsi dari provinces.yaml)"))
+            elif not regency.bps_code.startswith(province.bps_code):
+                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)}, seharusnya diawali \"{province.bps_code}\")"))
+        elif site is not None:
             prefix = site.province.kemendagri_code
             if not regency.kemendagri_code.startswith(prefix + "."):
                 problems.append(doc.problem(("kemendagri_code",), f"kode di luar provinsi ({show(regency.kemendagri_code)}, seharusnya diawali \"{prefix}.\")"))

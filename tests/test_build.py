@@ -7,13 +7,15 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ssk_report import render
-from ssk_report.build import Settings, build
+from ssk_report.build import Settings, build, load_content
 from ssk_report.errors import BuildLockedError, UsageError
+from ssk_report.plan import plan
 
 from .conftest import ROOT, TEMPLATES, run_build
 
@@ -31,7 +33,8 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_build_py_builds_and_prints_a_summary(tmp_path: Path) -> None:
     result = cli(str(ROOT / "build.py"), "--out", str(tmp_path / "out"), "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Selesai: 50 halaman HTML, 0 PDF,")
+    content = load_content(Settings())
+    assert result.stdout.startswith(f"Selesai: {len(plan(content, with_pdf=False).pages)} halaman HTML, 0 PDF,")
     assert (tmp_path / "out" / "index.html").is_file()
 
 
@@ -75,10 +78,11 @@ def test_interrupted_build_keeps_previous_output(tmp_path: Path, monkeypatch: py
     out = run_build(tmp_path, pdf=False)
     before = snapshot(out)
 
-    def interrupted(*args: object, **kwargs: object) -> bytes:
+    def interrupted(*args: object, **kwargs: object) -> Iterator[tuple[str, bytes]]:
+        yield "laporan/2025-cc7.pdf", b"%PDF- half"
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(render, "render_pdf", interrupted)
+    monkeypatch.setattr(render, "render_pdfs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(Settings(templates_dir=TEMPLATES, out_dir=out, pdf=True))
     assert snapshot(out) == before

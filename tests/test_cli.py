@@ -48,7 +48,7 @@ def test_new_regency_lists_only_what_is_left_to_fill(content_dir: Path, capsys: 
     assert "name: Kota Baru" in created.read_text()
     assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
     fields = [p["field"] for p in json.loads(capsys.readouterr().out.split("\n", 1)[1])]
-    assert fields == ["kemendagri_code", "bps_code"]
+    assert fields == ["tiles", "kemendagri_code", "bps_code"]  # its place on the map (map.yaml), then its codes
 
 
 def test_new_clinic_then_validate_names_required_fields(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

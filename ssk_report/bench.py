@@ -1,0 +1,158 @@
+"""Benchmark: how fast and how big a build is at 14, 100 and 514 regencies (synthetic content).
+
+    python -m ssk_report.bench                 # all sizes, with and without PDFs
+    python -m ssk_report.bench --sizes 14 100 --no-pdf
+
+Each measurement runs in a fresh process and reports wall time, CPU time (the process and its PDF
+workers), peak memory of the largest process, and pages per second. Two baselines run on the same
+content: plain Jinja rendering of a simple page per regency after loading the YAML (our overhead
+ratio), and WeasyPrint rendering the largest report's HTML as one document in one process (our PDF
+ratio). Figures are printed, never asserted: this is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs inside a fresh interpreter; prints one JSON line with its own resource use.
+_PROBE = textwrap.dedent("""
+    import json, resource, sys, time
+    started, cpu = time.perf_counter(), time.process_time()
+    {body}
+    wall = time.perf_counter() - started
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({{"wall": wall, "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                      "peak_mib": max(me.ru_maxrss, kids.ru_maxrss) / 1024, "extra": extra}}))
+""")
+
+_BUILD = """
+from pathlib import Path
+from ssk_report.build import Settings, build
+summary = build(Settings(Path({content!r}), Path({templates!r}), Path({out!r}), pdf={pdf}))
+extra = {{"pages": summary.pages, "pdfs": summary.pdfs, "skipped": getattr(summary, "reused", 0)}}
+"""
+
+_JINJA = """
+from pathlib import Path
+import jinja2, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+docs = [yaml.load(p.read_text(), Loader=loader) for p in sorted(Path({content!r}).rglob("*.yaml"))]
+env = jinja2.Environment(autoescape=True)
+page = env.from_string("<!doctype html><html lang=id><title>{{{{ d.name }}}}</title><h1>{{{{ d.name }}}}</h1>"
+                       "<dl>{{% for k, v in d.items() %}}<dt>{{{{ k }}}}<dd>{{{{ v }}}}{{% endfor %}}</dl>")
+out = Path({out!r}); out.mkdir(parents=True, exist_ok=True)
+n = 0
+for lang in ("id", "en"):
+    for i, d in enumerate(x for x in docs if isinstance(x, dict) and "kemendagri_code" in x):
+        (out / f"{{lang}}-{{i}}.html").write_text(page.render(d=d)); n += 1
+extra = {{"pages": n}}
+"""
+
+_WEASY = """
+from pathlib import Path
+from weasyprint import HTML
+html = Path({html!r}).read_text()
+pdf = HTML(string=html, base_url={templates!r} + "/").write_pdf()
+extra = {{"bytes": len(pdf)}}
+"""
+
+
+def _probe(body: str) -> dict[str, float]:
+    code = _PROBE.format(body=textwrap.indent(textwrap.dedent(body), ""))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _row(label: str, m: dict, pages: int | None = None) -> str:
+    rate = f"{pages / m['wall']:8.1f}" if pages else " " * 8
+    return f"  {label:<34} {m['wall']:8.2f} s {m['cpu']:8.2f} s {m['peak_mib']:8.0f} MiB {rate}"
+
+
+def bench(sizes: list[int], with_pdf: bool) -> None:
+    from .demo import write_demo
+
+    templates = str(ROOT / "templates")
+    print(f"  {'measurement':<34} {'wall':>10} {'cpu':>10} {'peak':>12} {'pages/s':>8}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            content = write_demo(Path(tmp) / "content", n)
+            out = str(Path(tmp) / "output")
+            print(f"N = {n} regencies (synthetic)")
+            html = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=False))
+            pages = int(html["extra"]["pages"])
+            print(_row("full build, HTML only", html, pages))
+            jinja = _probe(_JINJA.format(content=str(content), out=str(Path(tmp) / "jinja")))
+            print(_row("baseline: plain Jinja, same pages", jinja, pages))
+            print(f"  {'overhead ratio (ours / Jinja)':<34} {html['wall'] / jinja['wall']:8.2f}×")
+            noop = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=False))
+            print(_row("no-op rebuild, HTML only", noop, pages))
+            if with_pdf:
+                full = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=True))
+                count = int(full["extra"]["pdfs"])
+                print(_row(f"full build with {count} PDFs", full, pages + count))
+                again = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=True))
+                print(_row("no-op rebuild with PDFs", again, pages + count))
+                regency = sorted((content / "regencies").glob("*.yaml"))[0]
+                regency.write_text(regency.read_text().replace("capital: Ibu Kota", "capital: Ibukota", 1))
+                one = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=True))
+                print(_row("one regency changed, with PDFs", one, pages + count))
+                report = _largest_report_html(content, Path(tmp))
+                weasy = _probe(_WEASY.format(html=str(report), templates=templates))
+                print(_row("baseline: WeasyPrint, largest report", weasy))
+                ours = _probe(_PDF_ONLY.format(content=str(content), templates=templates, out=str(Path(tmp) / "one")))
+                print(_row("ours: the same report", ours))
+                print(f"  {'PDF ratio (ours / one document)':<34} {ours['wall'] / weasy['wall']:8.2f}×")
+            shutil.rmtree(Path(tmp) / "jinja", ignore_errors=True)
+
+
+_PDF_ONLY = """
+from pathlib import Path
+from ssk_report import plan, render
+from ssk_report.build import Settings, load_content, _source_of
+settings = Settings(Path({content!r}), Path({templates!r}), Path({out!r}))
+content = load_content(settings)
+site_plan = plan.plan(content, languages=("id",))
+clinic = content.clinics_by_date[-1]
+doc = next(o for o in site_plan.documents if o.key == "report:" + clinic.slug)
+envs = render.environments(settings.templates_dir, ("id",))
+html = render.render_html(envs, doc, content, site_plan)
+pdf = render.render_pdf(html, settings.templates_dir, _source_of(settings, doc), doc.path, doc.variant)
+extra = {{"bytes": len(pdf)}}
+"""
+
+
+def _largest_report_html(content: Path, tmp: Path) -> Path:
+    from . import plan, render
+    from .build import Settings, load_content
+
+    settings = Settings(content, ROOT / "templates", tmp / "unused")
+    model = load_content(settings)
+    site_plan = plan.plan(model, languages=("id",))
+    clinic = model.clinics_by_date[-1]
+    doc = next(o for o in site_plan.documents if o.key == f"report:{clinic.slug}")
+    html = render.render_html(render.environments(settings.templates_dir, ("id",)), doc, model, site_plan)
+    target = tmp / "report.html"
+    target.write_text(html)
+    return target
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ssk_report.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[14, 100, 514])
+    parser.add_argument("--no-pdf", action="store_true", help="HTML only (PDFs take minutes at 514)")
+    args = parser.parse_args(argv)
+    bench(args.sizes, with_pdf=not args.no_pdf)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,427 @@
+"""Open data: every download of the site's data folder, as bytes by output path (no I/O here).
+
+Tidy CSV (one row per area × indicator × year, each value with its source), the whole validated
+content as JSON, an XLSX workbook of the same tables, a Frictionless data package describing them,
+and a JSON Schema of each content file type generated from the model. Every file is the same bytes
+for the same content: rows in a fixed order, no clock read (the workbook's date is `as_of`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import xlsxwriter  # type: ignore[import-untyped]  # no type information published
+from pydantic import BaseModel
+
+from .i18n import regency_name
+from .model import (
+    Actual,
+    Clinic,
+    Content,
+    IndicatorStatus,
+    MapLayout,
+    Milestone,
+    Page,
+    Quantity,
+    Record,
+    Regency,
+    RegencyStatus,
+    Site,
+    Slug,
+    Source,
+    Subsector,
+    Target,
+)
+from .model import Indicator as IndicatorModel
+
+FOLDER = "data"
+Cell = str | int | float | None
+FieldType = Literal["string", "integer", "number", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: FieldType
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tidy table: written as CSV, as a workbook sheet, and described in the data package."""
+
+    name: str  # resource name and sheet name
+    path: str  # inside data/
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    primary_key: tuple[str, ...] = ()
+
+
+INDICATOR_COLUMNS = (
+    Column("area_level", "string", "Tingkat wilayah: province (provinsi) atau regency (kabupaten/kota)"),
+    Column("area_code_kemendagri", "string", "Kode wilayah Kemendagri, mis. 62 atau 62.09"),
+    Column("area_code_bps", "string", "Kode wilayah BPS, mis. 62 atau 6207"),
+    Column("area_slug", "string", "Pengenal halaman kabupaten/kota di situs; kosong untuk provinsi"),
+    Column("area_name", "string", "Nama wilayah"),
+    Column("indicator", "string", "Id indikator dari katalog (content/indicators.yaml)"),
+    Column("indicator_name", "string", "Nama indikator"),
+    Column("subsector", "string", "Id subsektor"),
+    Column("year", "integer", "Tahun yang digambarkan nilai"),
+    Column("value", "number", "Nilai indikator"),
+    Column("unit", "string", "Satuan: percent (persen, 0-100)"),
+    Column("better", "string", "Arah yang lebih baik: up (makin tinggi) atau down (makin rendah)"),
+    Column("source_id", "string", "Id sumber (content/sources.yaml)"),
+    Column("source_title", "string", "Judul sumber"),
+)
+INDICATOR_KEY = ("area_code_kemendagri", "indicator", "year")
+
+REGENCY_COLUMNS = (
+    Column("slug", "string", "Pengenal kabupaten/kota (nama berkas dan halaman)"),
+    Column("kemendagri_code", "string", "Kode wilayah Kemendagri"),
+    Column("bps_code", "string", "Kode wilayah BPS (dapat berbeda dari kode Kemendagri)"),
+    Column("name", "string", "Nama tanpa 'Kab.'/'Kota'"),
+    Column("type", "string", "kabupaten atau kota"),
+    Column("capital", "string", "Ibu kota"),
+    Column("population", "integer", "Jumlah penduduk (jiwa)"),
+    Column("population_year", "integer", "Tahun data penduduk"),
+    Column("population_source", "string", "Id sumber data penduduk"),
+    Column("area_km2", "number", "Luas wilayah (km²)"),
+    Column("area_km2_year", "integer", "Tahun data luas"),
+    Column("area_km2_source", "string", "Id sumber data luas"),
+    Column("m1_m3_year", "integer", "Tahun tahapan M1-M3"),
+    Column("m4_year", "integer", "Tahun tahapan M4"),
+    Column("ppsp_source", "string", "Id sumber tahun tahapan"),
+    Column("as_of", "date", "Tanggal data; tahap dan progres dihitung untuk tahun tanggal ini"),
+    Column("stage", "string", "Tahap pada tahun data: m4, m1_m3 atau unknown (belum diketahui)"),
+    Column("progress_year", "integer", "Progres tahun ke-N sejak tahun M4 (tahun M4 = 1); kosong sebelum M4"),
+    Column("completeness_percent", "number", "Kelengkapan data: persen butir data pokok dan indikator yang terisi"),
+    Column("missing_data", "string", "Butir data yang belum terisi, dipisah titik koma"),
+)
+
+TARGET_COLUMNS = (
+    Column("indicator", "string", "Id indikator"),
+    Column("indicator_name", "string", "Nama indikator"),
+    Column("scope", "string", "national (nasional) atau province (provinsi)"),
+    Column("start", "integer", "Tahun awal periode target"),
+    Column("end", "integer", "Tahun akhir periode target"),
+    Column("value", "number", "Nilai target"),
+    Column("unit", "string", "Satuan: percent (persen, 0-100)"),
+    Column("source_id", "string", "Id sumber"),
+    Column("source_title", "string", "Judul sumber"),
+)
+
+SOURCE_COLUMNS = (
+    Column("id", "string", "Id sumber, dirujuk oleh kolom source_id"),
+    Column("title", "string", "Judul"),
+    Column("publisher", "string", "Penerbit"),
+    Column("year", "integer", "Tahun terbit"),
+    Column("date", "date", "Tanggal terbit"),
+    Column("url", "string", "Alamat web"),
+)
+
+
+def data_files(content: Content) -> dict[str, bytes]:
+    """Every download by its path in the output folder (shared by both languages), in a stable order."""
+    tables = _tables(content)
+    files = {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
+    files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
+    files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, [t for t in tables if "/" not in t.path])
+    files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
+    files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, files))
+    return files
+
+
+# ---- Tables ------------------------------------------------------------------------------------------
+
+
+def _tables(content: Content) -> list[Table]:
+    province = content.site.province
+    province_rows = tuple(_indicator_rows(content, content.province_indicators, "province",
+                                          province.kemendagri_code, province.bps_code, "", f"Provinsi {province.name}"))
+    per_regency = {s.regency.slug: tuple(_regency_indicator_rows(content, s)) for s in content.statuses}
+    all_rows = (*province_rows, *(row for rows in per_regency.values() for row in rows))
+    tables = [
+        Table("indikator", "indikator.csv", "Nilai indikator sanitasi per wilayah dan tahun", INDICATOR_COLUMNS,
+              all_rows, INDICATOR_KEY),
+        Table("kabupaten", "kabupaten.csv", "Kabupaten/kota: identitas, tahapan PPSP, progres, kelengkapan data",
+              REGENCY_COLUMNS, tuple(_regency_row(content, s) for s in content.statuses), ("slug",)),
+        Table("target", "target.csv", "Target indikator nasional dan provinsi", TARGET_COLUMNS,
+              tuple(_target_row(content, t) for t in content.targets)),
+        Table("sumber", "sumber.csv", "Sumber yang dirujuk", SOURCE_COLUMNS,
+              tuple((s.id, s.title, s.publisher, s.year, _iso(s.date), s.url) for s in content.sources), ("id",)),
+    ]
+    for slug, rows in per_regency.items():
+        regency = content.regency_by_slug[slug]
+        tables.append(Table(f"kabupaten-{slug}", f"kabupaten/{slug}.csv",
+                            f"Nilai indikator {regency_name(regency.type, regency.name, 'id')}",
+                            INDICATOR_COLUMNS, rows, INDICATOR_KEY))
+    return tables
+
+
+def _regency_indicator_rows(content: Content, status: RegencyStatus) -> Iterator[tuple[Cell, ...]]:
+    r = status.regency
+    return _indicator_rows(content, status.indicators, "regency", r.kemendagri_code, r.bps_code, r.slug,
+                           regency_name(r.type, r.name, "id"))
+
+
+def _indicator_rows(content: Content, statuses: tuple[IndicatorStatus, ...] | list[IndicatorStatus], level: str,
+                    kemendagri: str, bps: str, slug: str, name: str) -> Iterator[tuple[Cell, ...]]:
+    for status in statuses:  # catalogue order, then year
+        i = status.indicator
+        for o in status.series:
+            yield (level, kemendagri, bps, slug, name, i.id, i.name.id, i.subsector, o.year, o.value, i.unit,
+                   i.better, o.source, content.source_by_id[o.source].title)
+
+
+def _regency_row(content: Content, status: RegencyStatus) -> tuple[Cell, ...]:
+    r = status.regency
+    return (r.slug, r.kemendagri_code, r.bps_code, r.name, r.type, r.capital,
+            *_quantity(r.population, whole=True), *_quantity(r.area_km2),
+            r.ppsp.m1_m3_year, r.ppsp.m4_year, r.ppsp.source, content.site.as_of.isoformat(),
+            status.stage.value, status.progress_year, round(status.completeness.ratio * 100, 1),
+            ";".join(status.completeness.missing))
+
+
+def _target_row(content: Content, t: Target) -> tuple[Cell, ...]:
+    indicator = next(i for i in content.indicators if i.id == t.indicator)
+    return (t.indicator, indicator.name.id, t.scope, t.start, t.end, t.value, indicator.unit, t.source,
+            content.source_by_id[t.source].title)
+
+
+def _quantity(q: Quantity | None, whole: bool = False) -> tuple[Cell, Cell, Cell]:
+    if q is None:
+        return (None, None, None)
+    return (round(q.value) if whole else q.value, q.year, q.source)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _text(value: Cell) -> str:
+    """A CSV cell: numbers as Python writes them (76.31, 294602), without a trailing `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).removesuffix(".0")
+    return str(value)
+
+
+def _csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(c.name for c in table.columns)
+    writer.writerows([_text(v) for v in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+# ---- JSON ----------------------------------------------------------------------------------------------
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _everything(content: Content) -> dict[str, Any]:
+    """The validated content as it is, plus every figure the site derives from it."""
+
+    def indicator(s: IndicatorStatus) -> dict[str, Any]:
+        return {"indicator": s.indicator.id, "status": s.status,
+                "latest": s.latest.model_dump(mode="json") if s.latest else None,
+                "checks": [{"target": c.target.model_dump(mode="json"), "status": c.status} for c in s.checks]}
+
+    def quantity(q: Quantity | None) -> dict[str, Any] | None:
+        return q.model_dump(mode="json") if q else None
+
+    return {
+        "generator": "ssk-report",
+        "as_of": content.site.as_of.isoformat(),
+        "licence": content.site.licence,
+        "content": content.model_dump(mode="json"),
+        "derived": {
+            "year": content.year,
+            "province": {
+                "population_total": quantity(content.population_total),
+                "area_km2_total": quantity(content.area_total),
+                "stage_counts": {stage.value: n for stage, n in content.stage_counts.items()},
+                "progress_year_counts": {str(year): n for year, n in content.progress_year_counts.items()},
+                "indicators": [indicator(s) for s in content.province_indicators],
+            },
+            "regencies": [{
+                "slug": s.regency.slug,
+                "stage": s.stage.value,
+                "progress_year": s.progress_year,
+                "completeness": {"ratio": round(s.completeness.ratio, 4), "filled": list(s.completeness.filled),
+                                 "missing": list(s.completeness.missing)},
+                "indicators": [indicator(i) for i in s.indicators],
+                "clinics": [c.slug for c in s.clinics],
+            } for s in content.statuses],
+        },
+    }
+
+
+# ---- XLSX ----------------------------------------------------------------------------------------------
+
+
+def _workbook(content: Content, tables: list[Table]) -> bytes:
+    """The tables as sheets. XlsxWriter stamps its zip entries with a fixed date; the document's own
+    date is `as_of`, so the bytes depend on the content only."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book.set_properties({
+        "title": content.site.title.id,
+        "author": content.site.organisation,
+        "comments": "Dibuat oleh ssk-report dari konten YAML; 'kosong' berarti belum ada data.",
+        "created": dt.datetime.combine(content.site.as_of, dt.time()),
+    })
+    bold = book.add_format({"bold": True, "bg_color": "#E9EDF0", "bottom": 1})
+    about = book.add_worksheet("tentang")
+    lines = [("Judul", content.site.title.id), ("Penyusun", content.site.organisation),
+             ("Data per", content.site.as_of.isoformat()),
+             ("Lisensi", content.site.licence or "belum ditentukan"),
+             ("Catatan", "Sel kosong berarti belum ada data; tidak ada angka yang diperkirakan.")]
+    lines += [(f"Lembar '{t.name}'", t.title) for t in tables]
+    for row, (key, text) in enumerate(lines):
+        about.write_string(row, 0, key, bold)
+        about.write_string(row, 1, text)
+    about.set_column(0, 0, 22)
+    about.set_column(1, 1, 90)
+    for table in tables:
+        sheet = book.add_worksheet(table.name)
+        for col, column in enumerate(table.columns):
+            sheet.write_string(0, col, column.name, bold)
+            sheet.set_column(col, col, max(12, min(40, len(column.name) + 4)))
+        for row, values in enumerate(table.rows, start=1):
+            for col, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, int | float):
+                    sheet.write_number(row, col, value)
+                else:
+                    sheet.write_string(row, col, value)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+# ---- Data package --------------------------------------------------------------------------------------
+
+
+def _package(content: Content, tables: list[Table], files: dict[str, bytes]) -> dict[str, Any]:
+    """A Frictionless data package (v1) describing every file of the data folder."""
+    site = content.site
+
+    def described(path: str) -> dict[str, Any]:
+        data = files[f"{FOLDER}/{path}"]
+        return {"path": path, "bytes": len(data), "hash": hashlib.md5(data, usedforsecurity=False).hexdigest()}
+
+    resources: list[dict[str, Any]] = [{
+        "name": t.name, "type": "table", **described(t.path), "title": t.title, "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {"fields": [{"name": c.name, "type": c.type, "description": c.description} for c in t.columns],
+                   **({"primaryKey": list(t.primary_key)} if t.primary_key else {})},
+    } for t in tables]
+    # Not tables: "type": "file" has Frictionless check their size and hash, not read them as rows.
+    resources.append({"name": "ssk-report-json", "type": "file", **described("ssk-report.json"),
+                      "profile": "data-resource",
+                      "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+                      "title": "Seluruh konten tervalidasi dan angka turunannya (JSON)"})
+    sheets = [t.name for t in tables if "/" not in t.path]
+    resources.append({"name": "ssk-report-xlsx", "type": "file", **described("ssk-report.xlsx"),
+                      "profile": "data-resource", "format": "xlsx",
+                      "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "title": "Tabel indikator, kabupaten, target dan sumber dalam satu buku kerja (XLSX)",
+                      "description": f"Lembar 'tentang' lalu {', '.join(sheets)}: kolomnya sama dengan"
+                                     " sumber daya CSV yang bernama sama.",
+                      "sheets": sheets})
+    resources += [{"name": f"schema-{name}", "type": "file", **described(f"schema/{name}.schema.json"),
+                   "profile": "data-resource",
+                   "format": "json", "mediatype": "application/schema+json", "encoding": "utf-8",
+                   "title": f"JSON Schema berkas konten: {name}"} for name in schemas()]
+    # licence as written in site.yaml: a web address is the licence's "path", anything else its name
+    key = "path" if site.licence and site.licence.startswith(("http://", "https://")) else "name"
+    licence = {"licenses": [{key: site.licence, "title": site.licence}]} if site.licence else {}
+    return {
+        "profile": "data-package",
+        "name": f"ssk-report-{site.province.kemendagri_code}",
+        "title": site.title.id,
+        "description": (f"{site.description.id} Data per {site.as_of.isoformat()}."
+                        + ("" if site.licence else " Lisensi data belum ditentukan.")),
+        "created": f"{site.as_of.isoformat()}T00:00:00Z",
+        **({"homepage": site.base_url} if site.base_url else {}),
+        **licence,
+        "contributors": [{"title": site.organisation, "role": "author"}],
+        "sources": [{"title": s.title, **({"path": s.url} if s.url else {})} for s in content.sources],
+        "resources": resources,
+    }
+
+
+# ---- JSON Schemas of the content files ---------------------------------------------------------------
+
+
+class SourcesFile(Record):
+    """content/sources.yaml"""
+
+    sources: list[Source]
+
+
+class MilestonesFile(Record):
+    """content/milestones.yaml"""
+
+    source: Slug | None = None
+    milestones: list[Milestone]
+
+
+class IndicatorsFile(Record):
+    """content/indicators.yaml"""
+
+    source: Slug | None = None
+    subsectors: list[Subsector]
+    indicators: list[IndicatorModel]
+    targets: list[Target]
+    actuals: list[Actual]
+
+
+# file type -> (model, fields the build takes from elsewhere: the file's name, a Markdown body)
+_FILE_TYPES: dict[str, tuple[type[BaseModel], tuple[str, ...], str]] = {
+    "site": (Site, (), "content/site.yaml"),
+    "sources": (SourcesFile, (), "content/sources.yaml"),
+    "milestones": (MilestonesFile, (), "content/milestones.yaml"),
+    "indicators": (IndicatorsFile, (), "content/indicators.yaml"),
+    "regency": (Regency, ("slug",), "content/regencies/<slug>.yaml"),
+    "clinic": (Clinic, ("slug", "narrative"), "content/clinics/<year>-cc<n>.yaml"),
+    "page": (Page, ("slug", "body"), "front matter of content/pages/<slug>.md"),
+    "map": (MapLayout, (), "content/map.yaml"),
+}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema (2020-12) of each content file type, generated from the model."""
+    return {name: _file_schema(model, drop, where) for name, (model, drop, where) in _FILE_TYPES.items()}
+
+
+def _file_schema(model: type[BaseModel], drop: tuple[str, ...], where: str) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    for name in drop:
+        schema["properties"].pop(name, None)
+        schema["required"] = [r for r in schema.get("required", []) if r != name]
+        if not schema["required"]:
+            del schema["required"]
+    texts = schema.get("$defs", {})
+    if "Text" in texts:  # a Text may also be written as a plain string (Indonesian only)
+        text = texts["Text"]
+        texts["Text"] = {"title": "Text", "anyOf": [{"type": "string", "minLength": 1},
+                                                    {k: v for k, v in text.items() if k != "title"}]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "description": f"{where} (ssk-report). Dibuat dari model konten; tahun dan tanggal sebagai YYYY-MM-DD.",
+            **{k: v for k, v in schema.items() if k != "description"}}
+
