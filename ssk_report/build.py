@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,10 @@ def load_content(settings: Settings) -> Content:
     return validate(raw, problems)
 
 
-def build(settings: Settings) -> Summary:
+Progress = Callable[[int, int, str], None]  # (done, total, path) after each PDF
+
+
+def build(settings: Settings, progress: Progress | None = None) -> Summary:
     started = time.perf_counter()
     raw, problems = loader.load(settings.content_dir)
     content = validate(raw, problems)
@@ -67,8 +71,10 @@ def build(settings: Settings) -> Summary:
                               settings.templates_dir, _source_of(settings, document), document.variant,
                               snapshot if document.variant == "pdf/a-3b" else ())
                 for document in site_plan.documents]
-        for path, pdf in render.render_pdfs(jobs, settings.workers):
+        for done, (path, pdf) in enumerate(render.render_pdfs(jobs, settings.workers), start=1):
             write.write_file(root, path, pdf)
+            if progress:
+                progress(done, len(jobs), path)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated))
 
 

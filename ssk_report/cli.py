@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -26,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--templates", type=Path, default=Path("templates"), help="folder templat")
     build_cmd.add_argument("--out", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)")
     build_cmd.add_argument("--no-pdf", action="store_true", help="lewati pembuatan PDF (lebih cepat)")
+    loudness = build_cmd.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true", help="hanya galat yang ditampilkan")
+    loudness.add_argument("--verbose", "-v", action="store_true", help="tampilkan setiap PDF yang selesai")
     build_cmd.add_argument("--strict", action="store_true",
                            help="teks konten tanpa terjemahan bahasa Inggris dianggap galat")
 
@@ -49,6 +53,23 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     content_option(diff_cmd)
     return parser
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int, int, str], None] | None:
+    """PDF progress: a counter that rewrites itself on a terminal, a line per file with --verbose,
+    and nothing at all in CI logs or with --quiet."""
+    if args.quiet:
+        return None
+    if args.verbose:
+        return lambda done, total, path: print(f"PDF {done}/{total}: {path}", file=sys.stderr)
+    if not sys.stderr.isatty():
+        return None
+
+    def counter(done: int, total: int, path: str) -> None:
+        end = "\n" if done == total else ""
+        print(f"\rMembuat PDF {done}/{total}…", end=end, file=sys.stderr, flush=True)
+
+    return counter
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -97,7 +118,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Dibuat: {path} — isi kolomnya, lalu jalankan: ssk-report validate")
         return 0
     _require_folder(args.templates, "templat")
-    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf, strict=args.strict))
+    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf, strict=args.strict),
+                    _progress(args))
+    if args.quiet:
+        return 0
     print(f"Selesai: {summary} -> {args.out}")
     if summary.untranslated:
         print(f"Catatan: {summary.untranslated} teks konten belum diterjemahkan ke bahasa Inggris; edisi bahasa"

@@ -90,7 +90,16 @@ def _documents(content: Content, lang: Lang) -> list[Output]:
     return reports + handouts
 
 
+def _feeds(content: Content) -> list[Output]:
+    """sitemap.xml, robots.txt and the Atom feed of coaching clinics need absolute addresses, so they
+    exist only when site.yaml sets base_url."""
+    if not content.site.base_url:
+        return []
+    return [Output(path, f"site/{path}.j2", None, "page", DEFAULT_LANGUAGE, path)
+            for path in ("sitemap.xml", "robots.txt", "feed.xml")]
+
+
 def plan(content: Content, with_pdf: bool = True, languages: tuple[Lang, ...] = LANGUAGES) -> Plan:
-    pages = [o for lang in languages for o in _pages(content, lang)]
+    pages = [o for lang in languages for o in _pages(content, lang)] + _feeds(content)
     documents = [o for lang in languages for o in _documents(content, lang)] if with_pdf else []
     return Plan(tuple(pages), tuple(documents))

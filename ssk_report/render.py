@@ -36,6 +36,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.E
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,  # text files (robots.txt) end with a newline
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     untranslated = env.get_template("partials/_untranslated.html.j2")

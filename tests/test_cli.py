@@ -66,3 +66,33 @@ def test_new_refuses_to_overwrite(content_dir: Path, capsys: pytest.CaptureFixtu
     assert "sudah ada; berkas yang ada tidak ditimpa" in capsys.readouterr().err
     assert (content_dir / "regencies" / "lamandau.yaml").read_text() == before
     assert main(["new", "regency", "Bad_Slug", "--content", str(content_dir)]) == 2
+
+
+def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ssk_report import build as build_module
+
+    calls: list[str] = []
+
+    def fake_build(settings: object, progress: object = None) -> build_module.Summary:
+        assert progress is None or callable(progress)
+        if progress is not None:
+            progress(1, 2, "laporan/a.pdf")  # type: ignore[operator]
+            progress(2, 2, "laporan/b.pdf")  # type: ignore[operator]
+        calls.append("built")
+        return build_module.Summary(1, 2, 0.1)
+
+    import ssk_report.cli as cli_module
+
+    original = cli_module.build
+    cli_module.build = fake_build  # type: ignore[assignment]
+    try:
+        assert main(["build", "--out", str(tmp_path / "o")]) == 0  # stderr is not a terminal here
+        captured = capsys.readouterr()
+        assert captured.err == "" and captured.out.startswith("Selesai: 1 halaman HTML, 2 PDF")
+        assert main(["build", "--out", str(tmp_path / "o"), "--verbose"]) == 0
+        assert capsys.readouterr().err == "PDF 1/2: laporan/a.pdf\nPDF 2/2: laporan/b.pdf\n"
+        assert main(["build", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+        assert capsys.readouterr() == ("", "")
+    finally:
+        cli_module.build = original  # type: ignore[assignment]
+    assert calls == ["built"] * 3
