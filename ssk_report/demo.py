@@ -66,7 +66,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
                      "capital": "Jakarta", "population": None, "area_km2": None, "sources": [SOURCE]},
     })
     _dump(out / "provinces.yaml", {"provinces": [{
-        "name": f"Provinsi Sintetis {p + 11} {LABEL}",
+        "name": f"Sintetis {p + 11} {LABEL}",
         "kemendagri_code": str(p + 11),
         "bps_code": str(p + 11),
         "capital": f"Ibu Kota Sintetis {p + 11}",

@@ -1,0 +1,45 @@
+"""National scope and synthetic data: regencies across provinces, labelled synthetic, repeatable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssk_report.build import Settings, load_content
+from ssk_report.demo import LABEL, write_demo
+from ssk_report.errors import ContentError
+
+from .conftest import run_build
+
+
+def test_demo_is_repeatable_and_labelled_synthetic(tmp_path: Path) -> None:
+    a = write_demo(tmp_path / "a", 30, seed=7)
+    b = write_demo(tmp_path / "b", 30, seed=7)
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+    for path in (a / "regencies").glob("*.yaml"):
+        text = path.read_text()
+        assert text.startswith("# SYNTHETIC DATA") and LABEL in text
+    assert LABEL in (a / "site.yaml").read_text()
+
+
+def test_national_site_groups_regencies_by_province(tmp_path: Path) -> None:
+    content_dir = write_demo(tmp_path / "content", 30)
+    content = load_content(Settings(content_dir=content_dir))
+    assert content.site.scope == "nation" and len(content.provinces) == 3
+    groups = content.statuses_by_province
+    assert [p.kemendagri_code for p, _ in groups] == ["11", "12", "13"]
+    assert sum(len(members) for _, members in groups) == 30
+    out = run_build(tmp_path, content_dir, pdf=False)
+    home = (out / "index.html").read_text()
+    assert home.count("<h3>Provinsi Sintetis") == 3
+
+
+def test_national_site_refuses_a_regency_of_an_unknown_province(tmp_path: Path) -> None:
+    content_dir = write_demo(tmp_path / "content", 20)
+    regency = content_dir / "regencies" / "sintetis-0001.yaml"
+    regency.write_text(regency.read_text().replace("kemendagri_code: '11.01'", "kemendagri_code: '99.01'"))
+    with pytest.raises(ContentError, match=r"kemendagri_code: provinsi tidak dikenal \(\"99.01\""):
+        load_content(Settings(content_dir=content_dir))
