@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diff, history, loader, opendata, plan, render, write
+from . import cache, diff, history, loader, opendata, plan, render, write
 from .errors import ContentError
 from .model import Content
 from .validate import missing_translations, validate
@@ -24,6 +24,7 @@ class Settings:
     pdf: bool = True
     strict: bool = False  # a missing English text is an error, not a marked fallback
     workers: int | None = None  # PDF processes; None: one per core
+    cache_dir: Path | None = None  # rendered PDFs by content hash; None: .ssk-cache/pdf beside the output
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ class Summary:
     pdfs: int
     seconds: float
     untranslated: int = 0
+    reused: int = 0  # PDFs taken from the cache, their inputs unchanged
 
     def __str__(self) -> str:
-        return f"{self.pages} halaman HTML, {self.pdfs} PDF, {self.seconds:.1f} detik"
+        cached = f" ({self.reused} dari cache)" if self.reused else ""
+        return f"{self.pages} halaman HTML, {self.pdfs} PDF{cached}, {self.seconds:.1f} detik"
 
 
 def load_content(settings: Settings) -> Content:
@@ -71,11 +74,20 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
                               settings.templates_dir, _source_of(settings, document), document.variant,
                               snapshot if document.variant == "pdf/a-3b" else ())
                 for document in site_plan.documents]
-        for done, (path, pdf) in enumerate(render.render_pdfs(jobs, settings.workers), start=1):
+        pdf_cache = cache.PdfCache(settings.cache_dir or settings.out_dir.absolute().parent / ".ssk-cache" / "pdf")
+        reused, pending = cache.split(jobs, pdf_cache)
+        by_path = {job.path: job for job in pending}
+        for path, pdf in reused:
             write.write_file(root, path, pdf)
+        for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=len(reused) + 1):
+            write.write_file(root, path, pdf)
+            pdf_cache.put(by_path[path], pdf)
             if progress:
                 progress(done, len(jobs), path)
-    return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated))
+        if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
+            pdf_cache.prune()
+    return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated),
+                   len(reused) if settings.pdf else 0)
 
 
 def _source_of(settings: Settings, document: plan.Output) -> str:

@@ -1,0 +1,75 @@
+"""A content-hash cache of rendered PDFs: a PDF is reused only when everything it is made from is the
+same — its HTML (which carries every content value it shows), its variant and attachments, every file
+of the templates folder, WeasyPrint's version and the code that calls it. Anything else changed makes
+a new key, so the cache cannot serve a stale PDF; entries the last build did not use are removed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from .render import PdfJob
+
+FORMAT = b"ssk-report pdf cache 1"
+
+
+@cache
+def _environment_digest(templates: Path) -> bytes:
+    digest = hashlib.sha256(FORMAT)
+    for package in ("weasyprint", "pydyf"):
+        digest.update(f"{package}={version(package)}".encode())
+    digest.update((Path(__file__).parent / "render.py").read_bytes())
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def key(job: PdfJob) -> str:
+    digest = hashlib.sha256(_environment_digest(job.templates.resolve()))
+    for part in (job.path, job.variant or "", job.html):
+        digest.update(part.encode() + b"\0")
+    for attached in job.attachments:
+        digest.update(f"{attached.name}\0{attached.description}\0{attached.date.isoformat()}\0".encode())
+        digest.update(attached.data)
+    return digest.hexdigest()
+
+
+class PdfCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, job: PdfJob) -> bytes | None:
+        entry = self.folder / f"{key(job)}.pdf"
+        self.used.add(entry.name)
+        return entry.read_bytes() if entry.is_file() else None
+
+    def put(self, job: PdfJob, pdf: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        entry = self.folder / f"{key(job)}.pdf"
+        self.used.add(entry.name)
+        temporary = entry.with_suffix(".tmp")
+        temporary.write_bytes(pdf)
+        temporary.replace(entry)
+
+    def prune(self) -> None:
+        """Forget PDFs this build did not use, so the cache does not grow forever."""
+        for entry in self.folder.glob("*.pdf") if self.folder.is_dir() else ():
+            if entry.name not in self.used:
+                entry.unlink()
+
+
+def split(jobs: Iterable[PdfJob], pdf_cache: PdfCache) -> tuple[list[tuple[str, bytes]], list[PdfJob]]:
+    """(cached PDFs by path, jobs still to render)."""
+    hits, misses = [], []
+    for job in jobs:
+        found = pdf_cache.get(job)
+        if found is None:
+            misses.append(job)
+        else:
+            hits.append((job.path, found))
+    return hits, misses

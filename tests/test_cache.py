@@ -1,0 +1,60 @@
+"""The PDF cache: an unchanged PDF is reused, and any change to what a PDF is made from makes a new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from ssk_report import cache
+from ssk_report.build import Settings, build
+from ssk_report.render import Attached, PdfJob
+
+from .conftest import TEMPLATES
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*.pdf")}
+
+
+def test_key_changes_with_every_input(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    when = dt.datetime(2025, 11, 6, tzinfo=dt.UTC)
+    job = PdfJob("laporan/a.pdf", "<p>a</p>", templates, "content/x.yaml", "pdf/a-3b",
+                 (Attached("content/x.yaml", b"x: 1\n", "d", when),))
+    keys = {cache.key(job)}
+    keys.add(cache.key(PdfJob(job.path, "<p>b</p>", templates, job.source, job.variant, job.attachments)))
+    keys.add(cache.key(PdfJob(job.path, job.html, templates, job.source, "pdf/ua-1", job.attachments)))
+    keys.add(cache.key(PdfJob("laporan/b.pdf", job.html, templates, job.source, job.variant, job.attachments)))
+    keys.add(cache.key(PdfJob(job.path, job.html, templates, job.source, job.variant,
+                              (Attached("content/x.yaml", b"x: 2\n", "d", when),))))
+    assert len(keys) == 5
+    before = cache.key(job)
+    (templates / "print" / "print.css").write_text((templates / "print" / "print.css").read_text() + "\n/* x */\n")
+    cache._environment_digest.cache_clear()
+    assert cache.key(job) != before  # a stylesheet (or any template file) change invalidates every PDF
+
+
+def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, content_dir: Path) -> None:
+    pdfs = tmp_path / "cache"
+    first = build(Settings(content_dir, TEMPLATES, tmp_path / "first", cache_dir=pdfs))
+    assert first.reused == 0 and len(list(pdfs.glob("*.pdf"))) == first.pdfs
+    again = build(Settings(content_dir, TEMPLATES, tmp_path / "again", cache_dir=pdfs))
+    assert again.reused == again.pdfs
+    assert digests(tmp_path / "again") == digests(tmp_path / "first")
+
+    lamandau = content_dir / "regencies" / "lamandau.yaml"
+    lamandau.write_text(lamandau.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik Baru"))
+    changed = build(Settings(content_dir, TEMPLATES, tmp_path / "changed", cache_dir=pdfs))
+    handout = PdfReader(tmp_path / "changed" / "laporan" / "kabupaten" / "lamandau.pdf")
+    assert "Nanga Bulik Baru" in " ".join(page.extract_text() for page in handout.pages)  # never stale
+    before, after = digests(tmp_path / "first"), digests(tmp_path / "changed")
+    remade = {path for path in after if after[path] != before[path]}
+    assert {"laporan/kabupaten/lamandau.pdf", "en/report/kabupaten/lamandau.pdf"} <= remade
+    assert "laporan/kabupaten/kapuas.pdf" not in remade
+    assert changed.reused == changed.pdfs - len(remade)
+    assert len(list(pdfs.glob("*.pdf"))) == changed.pdfs  # unused entries were pruned
