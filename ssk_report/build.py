@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, diff, history, loader, opendata, plan, render, write
+from . import cache, diff, history, loader, opendata, plan, render, search, write
 from .errors import ContentError
 from .model import Content
 from .validate import missing_translations, validate
@@ -68,6 +68,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
             html = render.render_html(envs, page, content, site_plan, past, changes, sizes)
             write.write_file(root, page.path, html.encode())
         write.copy_static(settings.templates_dir / "static", root)
+        search.index(root)
         for path, data in downloads.items():  # open data (issue 5)
             write.write_file(root, path, data)
         jobs = [render.PdfJob(document.path, render.render_html(envs, document, content, site_plan, past, changes),

@@ -74,6 +74,7 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
         *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
         ("perubahan.html", "site/changes.html.j2", None),
+        ("cari.html", "site/search.html.j2", None),
         ("data.html", "site/data.html.j2", None),  # open data (issue 5)
         ("404.html", "site/404.html.j2", None),
     ]

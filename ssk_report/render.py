@@ -83,7 +83,7 @@ def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES) 
 
 # Paths that are the same file for every language: shared assets, the open data downloads and the
 # (already localised) PDFs.
-_UNPREFIXED = ("assets/", "data/", *(f"{folder}/" for folder in plan.REPORTS.values()))  # open data (issue 5)
+_UNPREFIXED = ("assets/", "pagefind/", "data/", *(f"{folder}/" for folder in plan.REPORTS.values()))  # open data (issue 5)
 
 
 @jinja2.pass_context

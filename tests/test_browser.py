@@ -25,7 +25,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # One page of each template, in both languages.
 SAMPLES = ["index.html", "kabupaten/index.html", "kabupaten/kotawaringin-barat.html", "kabupaten/pulang-pisau.html",
            "tahapan.html", "klinik/index.html", "klinik/2025-cc7.html", "klinik/2025-cc6.html", "tentang.html",
-           "sumber-data.html", "perubahan.html", "404.html"]
+           "sumber-data.html", "perubahan.html", "data.html", "cari.html", "404.html"]
 SAMPLES += [f"en/{path}" for path in SAMPLES]
 
 
@@ -175,4 +175,21 @@ def test_screenshots_as_artifacts(browser: Browser, server: str, name: str, widt
         target = folder / f"{path.replace('/', '_').removesuffix('.html')}-{name}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+    page.close()
+
+
+@pytest.mark.parametrize(("path", "query", "expected"), [
+    ("cari.html", "Lamandau", "kabupaten/lamandau.html"),
+    ("en/cari.html", "Lamandau", "en/kabupaten/lamandau.html"),
+])
+def test_search_finds_a_regency_in_each_language(browser: Browser, server: str, path: str, query: str,
+                                                 expected: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 800})  # usable on a phone
+    watch = Watch(page, server)
+    page.goto(server + path)
+    page.fill("#cari input", query)
+    link = page.locator(f"#cari a[href$='{expected}']").first
+    link.wait_for(timeout=10_000)
+    assert watch.problems == []
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.close()

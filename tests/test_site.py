@@ -89,7 +89,8 @@ def test_pages_declare_language_title_description_and_no_script(site: Path) -> N
         assert info.tags.count("h1") == 1, page
         assert re.search(r"<title>[^<]+</title>", text), page
         assert re.search(r'<meta name="description" content="[^"]+"', text), page
-        assert "<script" not in text, page
+        if page.name != "cari.html":  # only the search page runs a script (Pagefind)
+            assert "<script" not in text, page
 
 
 def test_home_lists_every_regency_and_the_latest_clinic(site: Path, content: Content) -> None:
