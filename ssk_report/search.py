@@ -6,6 +6,7 @@ same for the same pages, so builds stay byte-identical."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,8 @@ def index(root: Path) -> None:
         capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    # Pagefind writes its languages in hash-map order, which changes from run to run; the browser
+    # reads the file as JSON, so sorted keys keep the build byte-identical without changing meaning.
+    entry = root / FOLDER / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
