@@ -58,7 +58,8 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
         raise ContentError(untranslated)
     past = history.read_history(settings.content_dir, settings.templates_dir)
     changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
-    snapshot = _snapshot(settings.content_dir, content, past)
+    # Only the archival PDFs carry the content files; a website-only build need not read them twice.
+    snapshot = _snapshot(settings.content_dir, content, past) if settings.pdf else ()
     site_plan = plan.plan(content, with_pdf=settings.pdf)
     downloads = opendata.data_files(content)  # open data (issue 5)
     sizes = {path: len(data) for path, data in downloads.items()}

@@ -37,7 +37,6 @@ class RawDocument:
     data: Any
     positions: dict[Location, tuple[int, int]] = field(repr=False)
     body: str | None = None  # Markdown after the front matter, or a clinic's narrative
-    body_line: int = 1
     # Fields already reported by the loader (a bad date, a duplicate key): validation skips them,
     # so the rest of the file is still checked and the same mistake is not reported twice.
     reported: frozenset[Location] = frozenset()
@@ -242,7 +241,7 @@ def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | Non
     if data is None:
         return None
     positions[("body",)] = (end + 2, 1)
-    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]), body_line=end + 2,
+    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]),
                        reported=_reported(found))
 
 
