@@ -6,16 +6,15 @@ import datetime as dt
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import diff, i18n, plan
 from .diff import ChangeLog
@@ -39,6 +38,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.E
         keep_trailing_newline=True,  # text files (robots.txt) end with a newline
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=_translator(lang), gettext=_translator(lang))
     untranslated = env.get_template("partials/_untranslated.html.j2")
 
     def text(value: Text | str | None, markdown: bool = False) -> Markup | str:
@@ -75,6 +75,22 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.E
         period=lambda start, end: i18n.format_period(start, end, lang),
     )
     return env
+
+
+def _translator(lang: Lang) -> Callable[..., Markup]:
+    """`_()` for templates, as Jinja's newstyle gettext behaves (the message is trusted markup, its
+    %(name)s values are escaped) but a few times cheaper: a page calls it hundreds of times, and
+    the extension's version goes through two context calls per message."""
+    catalogue = i18n.translations(lang)
+
+    @cache
+    def message(text: str) -> Markup:
+        return Markup(catalogue.gettext(text))
+
+    def translate(text: str, **values: Any) -> Markup:
+        return message(text) % values if values else message(text)
+
+    return translate
 
 
 def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES) -> dict[Lang, jinja2.Environment]:
@@ -122,29 +138,6 @@ def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: C
                            downloads=downloads or {})  # open data (issue 5)
 
 
-class ContentFetcher(URLFetcher):
-    """Lets WeasyPrint read files inside the allowed folders and data: URLs, nothing else.
-
-    Refusals are collected so the build can report them, instead of WeasyPrint's silent skip.
-    """
-
-    def __init__(self, allowed: list[Path], source: str) -> None:
-        super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.allowed = [p.resolve() for p in allowed]
-        self.source = source
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://").split("?")[0].split("#")[0]).resolve()
-            if any(path.is_relative_to(root) for root in self.allowed) and path.is_file():
-                return super().fetch(url, headers)
-        self.refused.append(url)
-        raise ValueError(f"refused: {url}")
-
-
 @dataclass(frozen=True)
 class Attached:
     """A file embedded in an archival PDF, dated so that the PDF stays byte-identical."""
@@ -160,6 +153,10 @@ def render_pdf(html: str, templates: Path, source: str, identifier: str = "", va
     """Print HTML -> PDF bytes; relative links resolve inside `templates`, nothing outside it is read.
     `identifier` (the output path) makes the PDF's /ID stable, so rebuilds are byte-identical.
     `variant` is a WeasyPrint PDF variant ("pdf/ua-1", "pdf/a-3b")."""
+    from weasyprint import HTML, Attachment  # imported here: an HTML-only build never pays its second of start-up
+
+    from .fetcher import ContentFetcher
+
     fetcher = ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher)
     # WeasyPrint stamps an attachment with the current time unless given one.
