@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, diff, history, loader, opendata, plan, render, search, write
+from . import cache, diff, history, loader, opendata, pagecache, plan, render, search, write
 from .errors import ContentError
 from .model import Content
 from .validate import missing_translations, validate
@@ -24,7 +24,7 @@ class Settings:
     pdf: bool = True
     strict: bool = False  # a missing English text is an error, not a marked fallback
     workers: int | None = None  # PDF processes; None: one per core
-    cache_dir: Path | None = None  # rendered PDFs by content hash; None: .ssk-cache/pdf beside the output
+    cache_dir: Path | None = None  # rendered pages and PDFs by content hash; None: .ssk-cache beside the output
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,15 @@ class Summary:
     seconds: float
     untranslated: int = 0
     reused: int = 0  # PDFs taken from the cache, their inputs unchanged
+    rendered: int | None = None  # HTML pages rendered anew (the others came from the page cache)
+    unchanged: bool = False  # nothing changed since the last build: output/ was left as it was
 
     def __str__(self) -> str:
+        if self.unchanged:
+            return f"tidak ada perubahan sejak build terakhir; output tetap ({self.seconds:.1f} detik)"
+        fresh = f" ({self.rendered} dibuat ulang)" if self.rendered is not None and self.rendered < self.pages else ""
         cached = f" ({self.reused} dari cache)" if self.reused else ""
-        return f"{self.pages} halaman HTML, {self.pdfs} PDF{cached}, {self.seconds:.1f} detik"
+        return f"{self.pages} halaman HTML{fresh}, {self.pdfs} PDF{cached}, {self.seconds:.1f} detik"
 
 
 def load_content(settings: Settings) -> Content:
@@ -51,23 +56,39 @@ Progress = Callable[[int, int, str], None]  # (done, total, path) after each PDF
 
 def build(settings: Settings, progress: Progress | None = None) -> Summary:
     started = time.perf_counter()
+    caches = settings.cache_dir or settings.out_dir.absolute().parent / ".ssk-cache"
+    past = history.read_history(settings.content_dir, settings.templates_dir)
+    code = pagecache.code_digest(settings.templates_dir)
+    fingerprint = _fingerprint(settings, code, past)
+    if write.up_to_date(settings.out_dir, fingerprint):  # nothing changed since the last build
+        return Summary(0, 0, time.perf_counter() - started, unchanged=True)
     raw, problems = loader.load(settings.content_dir)
     content = validate(raw, problems)
     untranslated = missing_translations(raw, content)
     if settings.strict and untranslated:
         raise ContentError(untranslated)
-    past = history.read_history(settings.content_dir, settings.templates_dir)
     changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
     # Only the archival PDFs carry the content files; a website-only build need not read them twice.
     snapshot = _snapshot(settings.content_dir, content, past) if settings.pdf else ()
     site_plan = plan.plan(content, with_pdf=settings.pdf)
     downloads = opendata.data_files(content)  # open data (issue 5)
     sizes = {path: len(data) for path, data in downloads.items()}
-    envs = render.environments(settings.templates_dir)
-    with write.staging(settings.out_dir) as root:
+    envs = render.environments(settings.templates_dir, cache_dir=caches)
+    page_cache = pagecache.PageCache(caches / "html" / ("full" if settings.pdf else "site"))
+    inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
+                              everything=pagecache.files_digest(settings.content_dir),
+                              always=_shared_digest(code, content, site_plan))
+    rendered = 0
+    with write.staging(settings.out_dir, fingerprint) as root:
         for page in site_plan.pages:
-            html = render.render_html(envs, page, content, site_plan, past, changes, sizes)
-            write.write_file(root, page.path, html.encode())
+            html = page_cache.get(page, inputs)
+            if html is None:
+                reads = pagecache.Reads()
+                html = render.render_html(envs, page, content, site_plan, past, changes, sizes, reads).encode()
+                page_cache.put(page, inputs, reads, html)
+                rendered += 1
+            write.write_file(root, page.path, html)
+        page_cache.save()
         write.copy_static(settings.templates_dir / "static", root)
         search.index(root)
         for path, data in downloads.items():  # open data (issue 5)
@@ -76,7 +97,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
                               settings.templates_dir, _source_of(settings, document), document.variant,
                               snapshot if document.variant == "pdf/a-3b" else ())
                 for document in site_plan.documents]
-        pdf_cache = cache.PdfCache(settings.cache_dir or settings.out_dir.absolute().parent / ".ssk-cache" / "pdf")
+        pdf_cache = cache.PdfCache(caches / "pdf")
         reused, pending = cache.split(jobs, pdf_cache)
         by_path = {job.path: job for job in pending}
         for path, pdf in reused:
@@ -89,7 +110,26 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
         if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
             pdf_cache.prune()
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated),
-                   len(reused) if settings.pdf else 0)
+                   len(reused) if settings.pdf else 0, rendered=rendered)
+
+
+def _fingerprint(settings: Settings, code: str, past: history.History) -> str:
+    """What the whole output is made from: when it matches the last build's, there is nothing to do."""
+    return pagecache.digest_of({
+        "code": code,
+        "content": pagecache.files_digest(settings.content_dir),
+        "history": past,
+        "settings": [settings.pdf, settings.strict, os.environ.get("SOURCE_DATE_EPOCH")],
+    })
+
+
+def _shared_digest(code: str, content: Content, site_plan: plan.Plan) -> str:
+    """What every page depends on: code and templates, the list of pages (links), the site settings."""
+    return pagecache.digest_of({
+        "code": code,
+        "plan": [(o.path, o.key, o.lang, o.kind) for o in site_plan.pages + site_plan.documents],
+        "site": content.site,
+    })
 
 
 def _source_of(settings: Settings, document: plan.Output) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from .render import PdfJob
 FORMAT = b"ssk-report pdf cache 1"
 
 
-@cache
 def _environment_digest(templates: Path) -> bytes:
+    """Not memoised across builds: a long-running preview server sees template edits."""
     digest = hashlib.sha256(FORMAT)
     for package in ("weasyprint", "pydyf"):
         digest.update(f"{package}={version(package)}".encode())
@@ -28,8 +27,9 @@ def _environment_digest(templates: Path) -> bytes:
     return digest.digest()
 
 
-def key(job: PdfJob) -> str:
-    digest = hashlib.sha256(_environment_digest(job.templates.resolve()))
+def key(job: PdfJob, environment: bytes | None = None) -> str:
+    """`environment`: the job's _environment_digest, when the caller has it already."""
+    digest = hashlib.sha256(environment or _environment_digest(job.templates.resolve()))
     for part in (job.path, job.variant or "", job.html):
         digest.update(part.encode() + b"\0")
     for attached in job.attachments:
@@ -42,15 +42,22 @@ class PdfCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self._environments: dict[Path, bytes] = {}  # once per build, not once per PDF
+
+    def _key(self, job: PdfJob) -> str:
+        templates = job.templates.resolve()
+        if templates not in self._environments:
+            self._environments[templates] = _environment_digest(templates)
+        return key(job, self._environments[templates])
 
     def get(self, job: PdfJob) -> bytes | None:
-        entry = self.folder / f"{key(job)}.pdf"
+        entry = self.folder / f"{self._key(job)}.pdf"
         self.used.add(entry.name)
         return entry.read_bytes() if entry.is_file() else None
 
     def put(self, job: PdfJob, pdf: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        entry = self.folder / f"{key(job)}.pdf"
+        entry = self.folder / f"{self._key(job)}.pdf"
         self.used.add(entry.name)
         temporary = entry.with_suffix(".tmp")
         temporary.write_bytes(pdf)

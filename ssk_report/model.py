@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -331,6 +331,12 @@ class Page(Record):
     body: Text
 
 
+class MenuEntry(NamedTuple):
+    slug: str
+    title: Text
+    layout: str
+
+
 class TargetCheck(Record):
     target: Target
     status: Literal["met", "behind", "no_data"]
@@ -445,6 +451,12 @@ class Content(Record):
     @property
     def year(self) -> int:
         return self.site.as_of.year
+
+    @property
+    def menu(self) -> list[MenuEntry]:
+        """The pages as every page's menu and footer link to them: not their text, so that editing a
+        page's body re-renders that page only (see pagecache)."""
+        return [MenuEntry(p.slug, p.title, p.layout) for p in self.pages]
 
     @cached_property
     def source_by_id(self) -> dict[str, Source]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,48 @@ from .errors import ContentError, Problem
 from .history import History
 from .markup import render_markdown
 from .model import Clinic, Content, Lang, Regency, Text
+from .pagecache import Reads, Recorder
 from .plan import Output, Plan
 
 
-def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> jinja2.Environment:
+class SiteEnvironment(jinja2.Environment):
+    """Jinja's environment, able to record what a page's templates read (for the page cache):
+    `recorder` is set only while a page renders."""
+
+    recorder: Recorder | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if self.recorder is not None and obj is self.recorder.content:
+            self.recorder.reads.content.add(attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if self.recorder is not None and obj is self.recorder.content and isinstance(argument, str):
+            self.recorder.reads.content.add(argument)
+        return super().getitem(obj, argument)
+
+
+class _RecordingContext(jinja2.runtime.Context):
+    """Notes each variable a template (or a macro module imported with context) looks up."""
+
+    environment: SiteEnvironment
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if self.environment.recorder is not None:
+            self.environment.recorder.reads.names.add(key)
+        return super().resolve_or_missing(key)
+
+
+SiteEnvironment.context_class = _RecordingContext
+
+
+def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
+                bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The one Jinja environment factory: autoescape for every file name, undefined names are errors,
-    UI strings and formatting in `lang`."""
-    env = jinja2.Environment(
+    UI strings and formatting in `lang`. `bytecode` keeps compiled templates between builds."""
+    env = SiteEnvironment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=bytecode,
         autoescape=True,  # select_autoescape() would skip our .j2 names
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -93,8 +128,16 @@ def _translator(lang: Lang) -> Callable[..., Markup]:
     return translate
 
 
-def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES) -> dict[Lang, jinja2.Environment]:
-    return {lang: environment(templates, lang) for lang in languages}
+def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES,
+                 cache_dir: Path | None = None) -> dict[Lang, jinja2.Environment]:
+    """One environment per language; with `cache_dir`, they share compiled templates kept in that folder
+    (checked against each template's source, and kept apart per Jinja version)."""
+    bytecode = None
+    if cache_dir is not None:
+        folder = cache_dir / f"jinja-{version('jinja2')}"
+        folder.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    return {lang: environment(templates, lang, bytecode) for lang in languages}
 
 
 # Paths that are the same file for every language: shared assets, the open data downloads and the
@@ -130,12 +173,20 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
 
 def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan,
                 history: History | None = None, changes: ChangeLog | None = None,
-                downloads: dict[str, int] | None = None) -> str:
-    """`downloads`: the open data files (output path -> size in bytes) that the Data page lists."""
-    template = envs[output.lang].get_template(output.template)
-    return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
-                           history=history or History(), changes=changes or ChangeLog(),
-                           downloads=downloads or {})  # open data (issue 5)
+                downloads: dict[str, int] | None = None, reads: Reads | None = None) -> str:
+    """`downloads`: the open data files (output path -> size in bytes) that the Data page lists.
+    `reads`, if given, collects what the templates read (see pagecache)."""
+    env = envs[output.lang]
+    template = env.get_template(output.template)
+    if isinstance(env, SiteEnvironment) and reads is not None:
+        env.recorder = Recorder(content, reads)
+    try:
+        return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
+                               history=history or History(), changes=changes or ChangeLog(),
+                               downloads=downloads or {})  # open data (issue 5)
+    finally:
+        if isinstance(env, SiteEnvironment):
+            env.recorder = None
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,21 @@ from .errors import BuildLockedError, UsageError
 MARKER = ".ssk-report"  # marks a folder as ours, so we never replace someone's documents
 
 
+def up_to_date(out: Path, fingerprint: str) -> bool:
+    """Whether `out` is a complete build made from exactly these inputs (see build._fingerprint)."""
+    try:
+        return (out / MARKER).read_text(encoding="utf-8").splitlines()[-1] == f"{_FINGERPRINT}{fingerprint}"
+    except (OSError, IndexError):
+        return False
+
+
+_FINGERPRINT = "fingerprint: "
+
+
 @contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """Yield an empty folder to write the build into; on success it becomes `out`."""
+def staging(out: Path, fingerprint: str = "") -> Iterator[Path]:
+    """Yield an empty folder to write the build into; on success it becomes `out`, marked with the
+    `fingerprint` of its inputs."""
     out = out.absolute()
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: bukan folder; pilih folder keluaran lain dengan --out")
@@ -32,8 +44,10 @@ def staging(out: Path) -> Iterator[Path]:
         _remove_leftovers(out)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         try:
-            (tmp / MARKER).write_text("Folder ini dibuat oleh ssk-report dan diganti pada setiap build.\n")
+            marker = "Folder ini dibuat oleh ssk-report dan diganti pada setiap build.\n"
             yield tmp
+            (tmp / MARKER).write_text(marker + (f"{_FINGERPRINT}{fingerprint}\n" if fingerprint else ""),
+                                      encoding="utf-8")
             _swap(tmp, out)
         finally:
             if tmp.exists():

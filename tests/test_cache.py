@@ -35,21 +35,21 @@ def test_key_changes_with_every_input(tmp_path: Path) -> None:
     assert len(keys) == 5
     before = cache.key(job)
     (templates / "print" / "print.css").write_text((templates / "print" / "print.css").read_text() + "\n/* x */\n")
-    cache._environment_digest.cache_clear()
     assert cache.key(job) != before  # a stylesheet (or any template file) change invalidates every PDF
 
 
 def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, content_dir: Path) -> None:
-    pdfs = tmp_path / "cache"
-    first = build(Settings(content_dir, TEMPLATES, tmp_path / "first", cache_dir=pdfs))
+    caches = tmp_path / "cache"
+    pdfs = caches / "pdf"
+    first = build(Settings(content_dir, TEMPLATES, tmp_path / "first", cache_dir=caches))
     assert first.reused == 0 and len(list(pdfs.glob("*.pdf"))) == first.pdfs
-    again = build(Settings(content_dir, TEMPLATES, tmp_path / "again", cache_dir=pdfs))
+    again = build(Settings(content_dir, TEMPLATES, tmp_path / "again", cache_dir=caches))
     assert again.reused == again.pdfs
     assert digests(tmp_path / "again") == digests(tmp_path / "first")
 
     lamandau = content_dir / "regencies" / "lamandau.yaml"
     lamandau.write_text(lamandau.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik Baru"))
-    changed = build(Settings(content_dir, TEMPLATES, tmp_path / "changed", cache_dir=pdfs))
+    changed = build(Settings(content_dir, TEMPLATES, tmp_path / "changed", cache_dir=caches))
     handout = PdfReader(tmp_path / "changed" / "laporan" / "kabupaten" / "lamandau.pdf")
     assert "Nanga Bulik Baru" in " ".join(page.extract_text() for page in handout.pages)  # never stale
     before, after = digests(tmp_path / "first"), digests(tmp_path / "changed")

@@ -1,0 +1,157 @@
+"""Incremental HTML: a page is re-rendered only when something it read last time has changed.
+
+While a page renders, the Jinja environment records what the templates read: which of the render
+variables (`content`, `history`, `changes`, `downloads`, …) and which attributes of `content`
+(`statuses`, `clinics_by_date`, `site`, …). The page's key is a hash of everything it read — each
+value serialised whole — plus what every page depends on: the code, the templates, the UI
+translations, library versions, the page's own identity and subject, the plan (links) and the site
+settings. Templates are deterministic, so a page whose recorded inputs are all unchanged would read
+the same things and produce the same bytes: it is copied from the cache instead. A content method
+called from a template (`content.status_of(…)`) counts as reading all of the content.
+
+So a regency page, which reads its own status and the shared catalogues, is re-rendered when its
+regency changes; the home page, which reads every status, whenever any regency changes; and every
+page when a template, the code or the site settings change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pydantic_core
+
+FORMAT = "ssk-report page cache 1"
+_PACKAGE = Path(__file__).parent
+
+
+def code_digest(templates: Path) -> str:
+    """Everything that shapes every page: our code and translations, the templates, the libraries.
+    Computed per build, never memoised: a long-running preview server sees template edits."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for package in ("jinja2", "markupsafe", "markdown", "nh3", "babel", "pydantic"):
+        digest.update(f"{package}={version(package)}\0".encode())
+    files = [*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.po"), *templates.rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_of(value: Any) -> str:
+    """A stable hash of a model value; raises TypeError for what cannot be serialised (a method)."""
+    def refuse(unknown: Any) -> Any:
+        raise TypeError(type(unknown).__name__)
+
+    try:
+        return hashlib.sha256(pydantic_core.to_json(value, fallback=refuse)).hexdigest()
+    except pydantic_core.PydanticSerializationError as error:
+        raise TypeError(str(error)) from None
+
+
+@dataclass
+class Reads:
+    """What one page's templates read while it rendered."""
+
+    names: set[str] = field(default_factory=set)  # render variables
+    content: set[str] = field(default_factory=set)  # attributes of the Content object
+
+
+@dataclass
+class Recorder:
+    """Installed on a Jinja environment (see render.SiteEnvironment) while one page renders."""
+
+    content: Any
+    reads: Reads
+
+
+@dataclass
+class Inputs:
+    """This build's values, hashed lazily and once: what a page's key is made of."""
+
+    content: Any
+    variables: dict[str, Any]  # render variables other than content and the page's own output/subject
+    everything: str  # hash of every content file: what a page that calls a content method depends on
+    always: str  # code, templates, plan and site settings: part of every key
+    _memo: dict[str, str] = field(default_factory=dict)
+
+    def _hash(self, label: str, make: Callable[[], Any]) -> str:
+        if label not in self._memo:
+            try:
+                self._memo[label] = digest_of(make())
+            except TypeError:
+                self._memo[label] = self.everything
+        return self._memo[label]
+
+    def key(self, output: Any, reads: Reads) -> str:
+        parts = [self.always, repr((output.path, output.template, output.lang, output.key, output.kind)),
+                 digest_of(output.subject)]
+        for name in sorted(reads.names & self.variables.keys()):
+            parts.append(f"{name}={self._hash(name, lambda n=name: self.variables[n])}")
+        for attribute in sorted(reads.content):
+            parts.append(f"content.{attribute}="
+                         f"{self._hash('content.' + attribute, lambda a=attribute: getattr(self.content, a))}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class PageCache:
+    """Rendered pages by key in `folder`, with a manifest of what each page read last time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.manifest: dict[str, dict[str, Any]] = {}
+        self.used: dict[str, dict[str, Any]] = {}
+        try:
+            saved = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if saved.get("format") == FORMAT:
+                self.manifest = saved["pages"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass  # no cache yet, or an unreadable one: render everything
+
+    def get(self, output: Any, inputs: Inputs) -> bytes | None:
+        """The page as rendered before, if nothing it read has changed since."""
+        entry = self.manifest.get(output.path)
+        if entry is None:
+            return None
+        reads = Reads(set(entry["names"]), set(entry["content"]))
+        key = inputs.key(output, reads)
+        if key != entry["key"]:
+            return None
+        try:
+            data = (self.folder / f"{key}.html").read_bytes()
+        except OSError:
+            return None
+        self.used[output.path] = entry
+        return data
+
+    def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> None:
+        key = inputs.key(output, reads)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f"{key}.tmp"
+        temporary.write_bytes(data)
+        temporary.replace(self.folder / f"{key}.html")
+        self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content)}
+
+    def save(self) -> None:
+        """Write the manifest of this build's pages and forget every page it did not use."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        manifest = self.folder / "manifest.json"
+        manifest.with_suffix(".tmp").write_text(json.dumps({"format": FORMAT, "pages": self.used}, sort_keys=True),
+                                                encoding="utf-8")
+        manifest.with_suffix(".tmp").replace(manifest)
+        keep = {f"{entry['key']}.html" for entry in self.used.values()}
+        for entry in self.folder.glob("*.html"):
+            if entry.name not in keep:
+                entry.unlink()
+
+
+def files_digest(folder: Path, skip: Iterable[str] = ()) -> str:
+    """A hash of every file under `folder` (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in skip):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

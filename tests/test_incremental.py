@@ -1,0 +1,120 @@
+"""Incremental builds: a rebuild re-renders only the pages whose inputs changed, skips everything
+when nothing changed, and is never stale — after any kind of change, its output is byte for byte the
+output of a fresh build with no cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssk_report import pagecache
+from ssk_report.build import Settings, build
+
+from .conftest import CONTENT, TEMPLATES
+
+# (what changes, file, text before, text after) — one of each kind of content input.
+CHANGES = [
+    ("regency", "regencies/kapuas.yaml", "capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)"),
+    ("clinic", "clinics/2025-cc7.yaml", "city: Palangka Raya", "city: Palangka Raya (uji)"),
+    ("clinic narrative", "clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi", "Coaching Clinic 7 (uji) Implementasi"),
+    ("catalogue", "indicators.yaml", "id: Air limbah domestik", "id: Air limbah domestik (uji)"),
+    ("sources", "sources.yaml", "publisher: Kementerian Dalam Negeri", "publisher: Kementerian Dalam Negeri (uji)"),
+    ("site", "site.yaml", "secretariat: Bapperida Provinsi", "secretariat: Bapperida (uji) Provinsi"),
+    ("page", "pages/tentang.md", "## PPSP dan SSK", "## PPSP dan SSK (uji)"),
+    ("translation", "pages/tentang.en.md", "## PPSP and SSK", "## PPSP and SSK (test)"),
+    ("page title", "pages/tentang.md", "title: Tentang situs ini", "title: Tentang situs ini (uji)"),
+]
+
+
+def files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A website-only build of a copy of the bundled content (outside git, like `content_dir`), with
+    its cache."""
+    root = tmp_path_factory.mktemp("warm")
+    shutil.copytree(CONTENT, root / "content")
+    build(Settings(root / "content", TEMPLATES, root / "output", pdf=False, cache_dir=root / "cache"))
+    return root
+
+
+def rebuild_after(warm: Path, tmp_path: Path, content: Path, templates: Path = TEMPLATES) -> tuple[Path, object]:
+    """Rebuild from the warm build's cache into a fresh folder, then build once more with no cache."""
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    summary = build(Settings(content, templates, tmp_path / "incremental", pdf=False, cache_dir=tmp_path / "cache"))
+    build(Settings(content, templates, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
+    return tmp_path / "incremental", summary
+
+
+@pytest.mark.parametrize(("kind", "relative", "old", "new"), CHANGES, ids=[c[0] for c in CHANGES])
+def test_every_kind_of_content_change_gives_a_fresh_build_output(
+        warm: Path, tmp_path: Path, content_dir: Path, kind: str, relative: str, old: str, new: str) -> None:
+    path = content_dir / relative
+    assert old in path.read_text(), f"{old!r} not in {relative}"
+    path.write_text(path.read_text().replace(old, new, 1))
+    incremental, summary = rebuild_after(warm, tmp_path, content_dir)
+    assert files(incremental) == files(tmp_path / "fresh")  # never stale
+    assert files(incremental) != files(warm / "output")
+    if kind in ("site", "page title"):  # site settings and page titles (the menu) are on every page
+        assert summary.rendered == summary.pages
+    else:
+        assert 0 < summary.rendered < summary.pages
+    marker = "(test)" if "(test)" in new else "(uji)"
+    assert any(marker in p.read_text() for p in incremental.rglob("*.html"))
+
+
+def test_a_template_change_rerenders_every_page_that_uses_it(warm: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    base = templates / "site" / "base.html.j2"
+    base.write_text(base.read_text().replace('<footer class="site-footer">', '<footer class="site-footer" data-x="1">'))
+    incremental, summary = rebuild_after(warm, tmp_path, warm / "content", templates)
+    assert files(incremental) == files(tmp_path / "fresh")
+    assert summary.rendered == summary.pages
+    assert 'data-x="1"' in (incremental / "index.html").read_text()
+
+
+def test_code_digest_covers_templates_code_and_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(Path(pagecache.__file__).parent, package)
+    monkeypatch.setattr(pagecache, "_PACKAGE", package)
+    before = pagecache.code_digest(TEMPLATES)
+    po = package / "locale" / "en" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text().replace('msgstr "Home"', 'msgstr "Start"', 1))
+    after_po = pagecache.code_digest(TEMPLATES)
+    (package / "render.py").write_text((package / "render.py").read_text() + "\n# changed\n")
+    assert len({before, after_po, pagecache.code_digest(TEMPLATES)}) == 3
+
+
+def test_one_changed_regency_rerenders_its_pages_and_the_overviews_only(
+        warm: Path, tmp_path: Path, content_dir: Path) -> None:
+    path = content_dir / "regencies" / "lamandau.yaml"
+    path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik (uji)"))
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    before = {p: (warm / "output" / p).read_bytes() for p in ("kabupaten/kapuas.html", "en/kabupaten/kapuas.html")}
+    summary = build(Settings(content_dir, TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
+    manifest = (tmp_path / "cache" / "html" / "site" / "manifest.json").read_text()
+    assert summary.rendered is not None and summary.rendered <= summary.pages // 3
+    for relative, data in before.items():  # another regency's page came from the cache, unchanged
+        assert (tmp_path / "out" / relative).read_bytes() == data
+    assert '"kabupaten/lamandau.html"' in manifest
+
+
+def test_nothing_changed_means_nothing_is_done(warm: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(warm / "output", out)
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    stamp = os.stat(out / "index.html").st_mtime_ns
+    summary = build(Settings(warm / "content", TEMPLATES, out, pdf=False, cache_dir=tmp_path / "cache"))
+    assert summary.unchanged and "tidak ada perubahan" in str(summary)
+    assert os.stat(out / "index.html").st_mtime_ns == stamp
+    # Other settings are a different build: it runs.
+    strict = build(Settings(warm / "content", TEMPLATES, out, pdf=False, strict=True, cache_dir=tmp_path / "cache"))
+    assert not strict.unchanged and os.stat(out / "index.html").st_mtime_ns != stamp
