@@ -77,7 +77,6 @@ class Preview:
             self._stop_pdf()
             if self.stopped.is_set():
                 return
-            self.rebuilds += 1
             problems: list[Problem] = []
             failure = None
             try:
@@ -94,6 +93,7 @@ class Preview:
                 failure = "Galat tak terduga di ssk-report; rinciannya ada di terminal."
             else:
                 print(f"Dibangun: {summary}", flush=True)
+            self.rebuilds += 1  # finished ones
             self._publish(problems, failure)
             if self.pdf and not problems and failure is None:
                 self._start_pdf(self.pdf)
@@ -160,7 +160,7 @@ class Preview:
         """Serve the output folder on 127.0.0.1 in a thread; returns the URL (port 0: a free port)."""
         handler = type("Handler", (_Handler,), {"preview": self})
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.1,), daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
     def watch(self) -> None:
@@ -202,25 +202,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         root = self.preview.settings.out_dir.resolve()  # per request: each build swaps in a new folder
         if not root.is_dir():
             return self._send(500, "text/html; charset=utf-8", self.preview.error_page(), body)
+        status, target = _locate(root, path)
+        if status == 403:
+            return self.send_error(403)
+        if status == 301:  # relative links in the folder's index.html need the slash
+            self.send_response(301)
+            self.send_header("Location", quote(path) + "/")
+            self.end_headers()
+            return None
         try:
-            target = (root / path.lstrip("/")).resolve()
-            if not target.is_relative_to(root):  # `..` or a symlink out of the folder
-                return self.send_error(403)
-            if target.is_dir():
-                if not path.endswith("/"):  # relative links need the slash
-                    self.send_response(301)
-                    self.send_header("Location", quote(path) + "/")
-                    self.end_headers()
-                    return None
-                target = target / "index.html"
-            status = 200 if target.is_file() else 404
-            with open(target if status == 200 else root / "404.html", "rb") as handle:
-                data = handle.read()
-        except (OSError, ValueError):  # no 404.html, a name too long, a NUL byte
+            data = target.read_bytes()
+        except OSError:  # the site has no 404.html
             return self.send_error(404)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if status == 404 or kind == "text/html":
-            kind, data = "text/html", self.preview.decorate(data)
+        if kind == "text/html":
+            data = self.preview.decorate(data)
         self._send(status, f"{kind}; charset=utf-8" if kind.startswith("text/") else kind, data, body)
         return None
 
@@ -250,6 +246,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # a line per request would drown the build messages
+
+
+def _locate(root: Path, path: str) -> tuple[int, Path]:
+    """The file for a URL path: 200 and the file, 301 for a folder without its slash, 403 for a path
+    out of the folder (`..`, a symlink), or 404 and the site's not-found page."""
+    try:
+        target = (root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(root):
+            return 403, root
+        if target.is_dir():
+            if not path.endswith("/"):
+                return 301, root
+            target = target / "index.html"
+        if target.is_file():
+            return 200, target
+    except (OSError, ValueError, RuntimeError):  # a name too long, a NUL byte, a symlink loop
+        pass
+    return 404, root / "404.html"
 
 
 def serve(settings: Settings, port: int = 8000) -> int:
