@@ -74,7 +74,8 @@ class Preview:
     def rebuild(self) -> None:
         """The website without PDFs now, then (if enabled) the full build in the background."""
         with self._building:
-            self._stop_pdf()
+            if self._stop_pdf():
+                print("Build PDF dihentikan karena ada perubahan baru; dimulai lagi setelah build situs.", flush=True)
             if self.stopped.is_set():
                 return
             problems: list[Problem] = []
@@ -122,11 +123,11 @@ class Preview:
             else:
                 self._publish([], f"Build PDF gagal (kode keluar {code}); rinciannya ada di terminal.")
 
-    def _stop_pdf(self) -> None:
+    def _stop_pdf(self) -> bool:
         """SIGTERM unwinds the build like Ctrl-C (its staging folder is removed); then its lock is free."""
         process, self._pdf_process = self._pdf_process, None
         if process is None or process.poll() is not None:
-            return
+            return False
         process.terminate()
         try:
             process.wait(timeout=STOP_GRACE)
@@ -134,7 +135,7 @@ class Preview:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        print("Build PDF dihentikan; dimulai lagi setelah perubahan ini.", flush=True)
+        return True
 
     def wait_for_change(self, since: int, timeout: float) -> int | None:
         """The generation once it differs from `since` (or `since` after `timeout`); None once stopped."""
@@ -176,7 +177,8 @@ class Preview:
             self.stopped.set()
             self._state.notify_all()
         with self._building:
-            self._stop_pdf()
+            if self._stop_pdf():
+                print("Build PDF dihentikan.", flush=True)
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -278,7 +280,8 @@ def serve(settings: Settings, port: int = 8000) -> int:
         print(f"Pratinjau: {url} (Ctrl-C untuk berhenti)", flush=True)
         preview.watch()
     except KeyboardInterrupt:
-        print("\nPratinjau dihentikan.")
+        pass
     finally:
         preview.close()
+    print("\nPratinjau dihentikan.")  # after the ^C the terminal echoed
     return 0

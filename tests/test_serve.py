@@ -290,7 +290,7 @@ def test_the_pdf_build_is_the_real_build_command(tmp_path: Path) -> None:
 
 
 def test_a_new_change_stops_the_running_pdf_build_and_starts_it_again(
-        make_preview: MakePreview, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_preview: MakePreview, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     builds = fake_build(monkeypatch)
     preview, _ = make_preview(pdf=[sys.executable, "-c", "import time; time.sleep(60)"])
     preview.rebuild()
@@ -302,8 +302,10 @@ def test_a_new_change_stops_the_running_pdf_build_and_starts_it_again(
     assert second is not None and second is not first and second.poll() is None
     assert preview.rebuilds == 2
     assert [s.pdf for s in builds] == [False, False]  # the preview's own builds are website-only
+    assert "Build PDF dihentikan karena ada perubahan baru" in capsys.readouterr().out
     preview.close()
     assert second.returncode == -signal.SIGTERM
+    assert "Build PDF dihentikan.\n" in capsys.readouterr().out
 
 
 def test_a_finished_pdf_build_reloads_the_tab_and_a_failed_one_says_so(
