@@ -208,6 +208,7 @@ def test_a_content_change_rebuilds_once_and_reloads_once(make_preview: MakePrevi
     os.replace(scratch, target)
     wait_until(lambda: preview.rebuilds == 1)
     time.sleep(2.5)  # longer than watchfiles' longest batch (1.6 s): nothing else may follow
+    assert not preview._building.locked()  # not even a second build still under way
     assert preview.rebuilds == 1
     assert listener.events == [str(preview.generation)]
     assert b"Nanga Bulik Baru" in get(url, "/kabupaten/lamandau.html")[2]
