@@ -75,7 +75,8 @@ class Preview:
         """The website without PDFs now, then (if enabled) the full build in the background."""
         with self._building:
             if self._stop_pdf():
-                print("Build PDF dihentikan karena ada perubahan baru; dimulai lagi setelah build situs.", flush=True)
+                print("Build PDF dihentikan karena ada perubahan baru; dimulai lagi bila build situs berhasil.",
+                      flush=True)
             if self.stopped.is_set():
                 return
             problems: list[Problem] = []
