@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     clinic_cmd.add_argument("year", type=int)
     clinic_cmd.add_argument("number", type=int)
     content_option(clinic_cmd)
+    serve_cmd = commands.add_parser("serve", help="pratinjau di localhost; dibangun ulang setiap ada perubahan")
+    content_option(serve_cmd)
+    serve_cmd.add_argument("--templates", type=Path, default=Path("templates"), help="folder templat")
+    serve_cmd.add_argument("--out", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port di 127.0.0.1 (bawaan: 8000; 0: port bebas)")
+    serve_cmd.add_argument("--no-pdf", action="store_true", help="situs saja, tanpa PDF")
+    serve_cmd.add_argument("--strict", action="store_true",
+                           help="teks konten tanpa terjemahan bahasa Inggris dianggap galat")
     diff_cmd = commands.add_parser("diff", help="perubahan data antara dua revisi git")
     diff_cmd.add_argument("rev_a", metavar="REV_A", help="revisi lama: tag (mis. cc6-2025), cabang atau hash")
     diff_cmd.add_argument("rev_b", metavar="REV_B", nargs="?", help="revisi baru (bawaan: salinan kerja)")
@@ -118,8 +126,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Dibuat: {path} — isi kolomnya, lalu jalankan: ssk-report validate")
         return 0
     _require_folder(args.templates, "templat")
-    summary = build(Settings(args.content, args.templates, args.out, pdf=not args.no_pdf, strict=args.strict),
-                    _progress(args))
+    settings = Settings(args.content, args.templates, args.out, pdf=not args.no_pdf, strict=args.strict)
+    if args.command == "serve":
+        from .serve import serve  # watchfiles only when needed, not in every PDF worker
+
+        return serve(settings, args.port)
+    summary = build(settings, _progress(args))
     if args.quiet:
         return 0
     print(f"Selesai: {summary} -> {args.out}")
