@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -10,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from . import cache, diff, history, loader, opendata, pagecache, plan, render, search, write
 from .errors import ContentError
-from .model import Content
+from .model import Content, Lang
 from .validate import missing_translations, validate
 
 
@@ -78,39 +81,64 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
                               everything=pagecache.files_digest(settings.content_dir),
                               always=_shared_digest(code, content, site_plan))
-    rendered = 0
     with write.staging(settings.out_dir, fingerprint) as root:
-        for page in site_plan.pages:
-            html = page_cache.get(page, inputs)
-            if html is None:
-                reads = pagecache.Reads()
-                html = render.render_html(envs, page, content, site_plan, past, changes, sizes, reads).encode()
-                page_cache.put(page, inputs, reads, html)
-                rendered += 1
-            write.write_file(root, page.path, html)
-        page_cache.save()
-        write.copy_static(settings.templates_dir / "static", root)
-        search.index(root)
-        for path, data in downloads.items():  # open data (issue 5)
-            write.write_file(root, path, data)
-        jobs = [render.PdfJob(document.path, render.render_html(envs, document, content, site_plan, past, changes),
-                              settings.templates_dir, _source_of(settings, document), document.variant,
-                              snapshot if document.variant == "pdf/a-3b" else ())
-                for document in site_plan.documents]
-        pdf_cache = cache.PdfCache(caches / "pdf")
-        reused, pending = cache.split(jobs, pdf_cache)
-        by_path = {job.path: job for job in pending}
-        for path, pdf in reused:
-            write.write_file(root, path, pdf)
-        for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=len(reused) + 1):
-            write.write_file(root, path, pdf)
-            pdf_cache.put(by_path[path], pdf)
-            if progress:
-                progress(done, len(jobs), path)
-        if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
-            pdf_cache.prune()
+        rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
+        # Pagefind indexes the pages in its own process while this one goes on with the rest.
+        with search.indexing(root, caches / "search", pages):
+            write.copy_static(settings.templates_dir / "static", root)
+            for path, data in downloads.items():  # open data (issue 5)
+                write.write_file(root, path, data)
+            jobs = [render.PdfJob(document.path,
+                                  render.render_html(envs, document, content, site_plan, past, changes),
+                                  settings.templates_dir, _source_of(settings, document), document.variant,
+                                  snapshot if document.variant == "pdf/a-3b" else ())
+                    for document in site_plan.documents]
+            reused = _write_pdfs(root, jobs, cache.PdfCache(caches / "pdf"), settings, progress)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated),
-                   len(reused) if settings.pdf else 0, rendered=rendered)
+                   reused, rendered=rendered)
+
+
+def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environment],
+                 page_cache: pagecache.PageCache, inputs: pagecache.Inputs, site_plan: plan.Plan,
+                 past: history.History, changes: diff.ChangeLog) -> tuple[int, str]:
+    """Every HTML page, from the page cache where its inputs are unchanged, else rendered.
+    Returns how many were rendered, and a hash of all of them (what the search index is made from)."""
+    content, sizes = inputs.content, inputs.variables["downloads"]
+    stale, written = [], {}
+    for page in site_plan.pages:
+        html = page_cache.get(page, inputs)
+        if html is None:
+            stale.append(page)
+        else:
+            written[page.path] = html
+    for page, html, reads in render.render_pages(envs, stale, content, site_plan, past, changes, sizes,
+                                                 settings.workers):
+        page_cache.put(page, inputs, reads, html)
+        written[page.path] = html
+    page_cache.save()
+    digest = hashlib.sha256()
+    for path in sorted(written):
+        write.write_file(root, path, written[path])
+        digest.update(path.encode() + b"\0" + hashlib.sha256(written[path]).digest())
+    return len(stale), digest.hexdigest()
+
+
+def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,
+                progress: Progress | None) -> int:
+    """Every PDF, from the PDF cache where its inputs are unchanged, else rendered in parallel.
+    Returns how many came from the cache."""
+    reused, pending = cache.split(jobs, pdf_cache)
+    by_path = {job.path: job for job in pending}
+    for path, pdf in reused:
+        write.write_file(root, path, pdf)
+    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=len(reused) + 1):
+        write.write_file(root, path, pdf)
+        pdf_cache.put(by_path[path], pdf)
+        if progress:
+            progress(done, len(jobs), path)
+    if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
+        pdf_cache.prune()
+    return len(reused) if settings.pdf else 0
 
 
 def _fingerprint(settings: Settings, code: str, past: history.History) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 import os
 import posixpath
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -187,6 +188,49 @@ def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: C
     finally:
         if isinstance(env, SiteEnvironment):
             env.recorder = None
+
+
+# A site this big renders its pages in parallel (below it, starting processes costs more than it saves).
+PARALLEL_PAGES = 200
+_shared: tuple[dict[Lang, jinja2.Environment], list[Output], tuple[Any, ...]] | None = None
+
+
+def _render_some(indices: list[int]) -> list[tuple[int, bytes, Reads]]:
+    """In a forked worker: render the pages at `indices`, recording what each read."""
+    assert _shared is not None
+    envs, pages, args = _shared
+    done = []
+    for index in indices:
+        reads = Reads()
+        done.append((index, render_html(envs, pages[index], *args, reads=reads).encode(), reads))
+    return done
+
+
+def render_pages(envs: dict[Lang, jinja2.Environment], pages: list[Output], content: Content, site_plan: Plan,
+                 history: History, changes: ChangeLog, downloads: dict[str, int],
+                 workers: int | None = None) -> Iterator[tuple[Output, bytes, Reads]]:
+    """Render `pages`, yielding each with what its templates read (for the page cache).
+
+    Many pages are shared out to forked processes, one per core: they inherit the loaded content
+    and compiled templates instead of receiving them. Forking is safe only when this process runs
+    no other thread (the preview server has some), so then the pages render here, one by one."""
+    global _shared
+    workers = workers or worker_count()
+    args = (content, site_plan, history, changes, downloads)
+    if workers < 2 or len(pages) < PARALLEL_PAGES or threading.active_count() > 1:
+        for page in pages:
+            reads = Reads()
+            yield page, render_html(envs, page, *args, reads=reads).encode(), reads
+        return
+    _shared = (envs, pages, args)
+    try:
+        batches = [list(range(start, len(pages), workers * 8)) for start in range(workers * 8)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in pool.map(_render_some, batches):
+                for index, html, reads in done:
+                    yield pages[index], html, reads
+    finally:
+        _shared = None
 
 
 @dataclass(frozen=True)
