@@ -491,6 +491,7 @@ class Content(Record):
     def statuses(self) -> list[RegencyStatus]:
         """One status per regency, in the order of their Kemendagri codes."""
         result = []
+        attended = {c.slug: {p.regency for p in c.participants} for c in self.clinics}
         for regency in sorted(self.regencies, key=lambda r: r.kemendagri_code):
             result.append(RegencyStatus(
                 regency=regency,
@@ -501,13 +502,17 @@ class Content(Record):
                     assess(i, regency.indicators.get(i.id, []), self.targets, self.year) for i in self.indicators
                 ),
                 clinics=tuple(
-                    c for c in self.clinics_by_date if any(p.regency == regency.slug for p in c.participants)
+                    c for c in self.clinics_by_date if regency.slug in attended[c.slug]
                 ),
             ))
         return result
 
     def status_of(self, slug: str) -> RegencyStatus:
-        return next(s for s in self.statuses if s.regency.slug == slug)
+        return self._status_by_slug[slug]
+
+    @cached_property
+    def _status_by_slug(self) -> dict[str, RegencyStatus]:
+        return {s.regency.slug: s for s in self.statuses}
 
     @cached_property
     def province_indicators(self) -> list[IndicatorStatus]:
