@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import pagecache
+from ssk_report import pagecache, render
 from ssk_report.build import Settings, build
+from ssk_report.demo import write_demo
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -118,3 +119,17 @@ def test_nothing_changed_means_nothing_is_done(warm: Path, tmp_path: Path) -> No
     # Other settings are a different build: it runs.
     strict = build(Settings(warm / "content", TEMPLATES, out, pdf=False, strict=True, cache_dir=tmp_path / "cache"))
     assert not strict.unchanged and os.stat(out / "index.html").st_mtime_ns != stamp
+
+
+def test_pages_rendered_in_parallel_are_the_pages_rendered_one_by_one(tmp_path: Path) -> None:
+    content_dir = write_demo(tmp_path / "content", 100)  # 224 pages: above render.PARALLEL_PAGES
+    parallel = build(Settings(content_dir, TEMPLATES, tmp_path / "parallel", pdf=False, workers=2,
+                              cache_dir=tmp_path / "c1"))
+    assert parallel.pages >= render.PARALLEL_PAGES
+    build(Settings(content_dir, TEMPLATES, tmp_path / "serial", pdf=False, workers=1, cache_dir=tmp_path / "c2"))
+    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+    # What each page read came back from the workers: a second build redoes nothing.
+    shutil.rmtree(tmp_path / "parallel")
+    again = build(Settings(content_dir, TEMPLATES, tmp_path / "parallel", pdf=False, workers=2,
+                           cache_dir=tmp_path / "c1"))
+    assert again.rendered == 0
