@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pydantic_core
+from pydantic import BaseModel
 
 FORMAT = "ssk-report page cache 1"
 _PACKAGE = Path(__file__).parent
@@ -78,24 +79,46 @@ class Inputs:
     everything: str  # hash of every content file: what a page that calls a content method depends on
     always: str  # code, templates, plan and site settings: part of every key
     _memo: dict[str, str] = field(default_factory=dict)
+    _objects: dict[int, tuple[Any, str]] = field(default_factory=dict)
 
     def _hash(self, label: str, make: Callable[[], Any]) -> str:
         if label not in self._memo:
             try:
-                self._memo[label] = digest_of(make())
+                self._memo[label] = self.digest(make())
             except TypeError:
                 self._memo[label] = self.everything
         return self._memo[label]
 
+    def digest(self, value: Any) -> str:
+        """digest_of(value), reusing the hash of every model object already hashed in this build: the
+        514 regency statuses of a national site share their clinics (each listing 514 participants),
+        which would otherwise be serialised once per status, and once more per page."""
+        if isinstance(value, list | tuple):
+            return _combine(self.digest(item) for item in value)
+        if not (isinstance(value, BaseModel) or (is_dataclass(value) and not isinstance(value, type))):
+            return digest_of(value)
+        known = self._objects.get(id(value))
+        if known is None:
+            if is_dataclass(value):
+                found = _combine(f"{f.name}={self.digest(getattr(value, f.name))}" for f in fields(value))
+            else:
+                found = digest_of(value)
+            known = self._objects[id(value)] = (value, found)  # the value is kept, so its id stays its own
+        return known[1]
+
     def key(self, output: Any, reads: Reads) -> str:
         parts = [self.always, repr((output.path, output.template, output.lang, output.key, output.kind)),
-                 digest_of(output.subject)]
+                 self.digest(output.subject)]
         for name in sorted(reads.names & self.variables.keys()):
             parts.append(f"{name}={self._hash(name, lambda n=name: self.variables[n])}")
         for attribute in sorted(reads.content):
             parts.append(f"content.{attribute}="
                          f"{self._hash('content.' + attribute, lambda a=attribute: getattr(self.content, a))}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _combine(parts: Iterable[str]) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 class PageCache:
