@@ -1,27 +1,22 @@
 """Long reports as chunks rendered in parallel, merged into one PDF (issue 7).
 
-WeasyPrint lays out a document on one core and its memory grows with the document: the national
-report (514 regencies, ~520 pages) takes about 50 s and 1.3 GiB as one document. The report template
-marks each section that starts a page (`<!--ssk:chunk-->`). Every cut falls on a forced page break,
-so a chunk paginates exactly like the same pages of the whole document.
+WeasyPrint lays out a document on one core, and its memory grows with the document. The report
+template marks each section that starts a page (SPLIT); every cut falls on a forced page break, so a
+chunk paginates exactly like the same pages of the whole document.
 
-1. The HTML is cut into the front matter (cover, contents) and body chunks of similar size. A chunk
-   is a whole document with the same <head>; an extra first page, dropped later, carries in the
-   running headers set before the chunk (CSS string-set), and the page-number footer is left blank.
-2. Worker processes render the chunks and report, page by page, where each anchor and bookmark
-   landed and any link to another chunk.
-3. A skeleton is rendered last: the front matter followed by one empty page per body page, holding
-   the ids that land on that page. WeasyPrint then fills in the contents' target-counter() numbers
-   and links itself, counter(pages) is the real total, and each empty page carries only the
-   "Halaman x dari y" footer in the report's own font and place.
-4. pypdf merges the front pages and the body pages, each stamped with its skeleton page's footer,
-   and writes one outline from every chunk's bookmarks and one table of named destinations.
+1. The HTML is cut into the front matter (cover, contents) and body chunks of similar size, each a
+   whole document with the same <head>. A first page, dropped later, carries in the running headers
+   set before the chunk (CSS string-set); the page-number footer is left blank.
+2. Worker processes render the chunks and report where each anchor and bookmark landed, page by page.
+3. A skeleton is rendered last: the front matter, then one empty page per body page holding the ids
+   that land on it. WeasyPrint fills in the contents' target-counter() numbers and links itself,
+   counter(pages) is the real total, and each empty page carries only the page-number footer.
+4. pypdf merges front and body pages, stamps each body page with its skeleton page's footer, and
+   writes one outline and one table of named destinations.
 
-Kept: pagination, running headers, footers, contents with page numbers and links, links inside and
-between chunks, bookmarks, metadata and language; a PDF/A-*b copy keeps the skeleton's XMP, output
-intent and attachments. Dropped: the PDF/UA structure tree. pypdf cannot merge structure trees, so
-a chunked report is an untagged PDF (its chunks are rendered without tags, which is also faster).
-Reports with fewer than THRESHOLD split points stay one tagged document.
+Dropped: the PDF/UA structure tree, which pypdf cannot merge; a chunked report is untagged (and its
+chunks render faster without tags). A PDF/A-*b copy keeps the skeleton's XMP, output intent and
+attachments. Reports with fewer than THRESHOLD split points stay one tagged document.
 """
 
 from __future__ import annotations
@@ -38,6 +33,7 @@ from typing import Any, cast
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     Fit,
@@ -47,6 +43,7 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
+from weasyprint import HTML, Attachment
 
 from . import render
 from .errors import ContentError, Problem
@@ -86,8 +83,6 @@ def render_document(html: str, templates: Path, source: str, identifier: str, va
                     attachments: tuple[render.Attached, ...] = ()) -> Rendered:
     """Like render.render_pdf, and says where anchors, bookmarks and outside links landed. Runs in a
     worker process."""
-    from weasyprint import HTML, Attachment
-
     fetcher = render.ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher).render()
     names = {name for page in document.pages for name in page.anchors}
@@ -224,13 +219,15 @@ def _merge(skeleton: Rendered, front_pages: int, chunks: Sequence[Rendered], bod
     _link(writer, placed)
     _outline(writer, placed)
     root = cast(DictionaryObject, frame.trailer["/Root"])
-    for key in ("/Lang", "/ViewerPreferences", "/Metadata", "/OutputIntents", "/AF"):
+    for key in ("/Lang", "/Metadata", "/OutputIntents", "/AF"):
         if key in root:
             writer._root_object[NameObject(key)] = root.raw_get(key).clone(writer)
     names = cast(DictionaryObject, root.get("/Names", DictionaryObject()))
     if "/EmbeddedFiles" in names:
         files = names.raw_get("/EmbeddedFiles").clone(writer)
         cast(DictionaryObject, writer._root_object["/Names"])[NameObject("/EmbeddedFiles")] = files
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})  # as the tagged single document has
     writer.add_metadata(frame.metadata or {})
     writer._ID = cast(ArrayObject, frame.trailer["/ID"]).clone(writer)
     output = io.BytesIO()
