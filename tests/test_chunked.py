@@ -36,7 +36,10 @@ def report_job(content_dir: Path) -> render.PdfJob:
 
 @pytest.fixture(scope="module")
 def job(tmp_path_factory: pytest.TempPathFactory) -> render.PdfJob:
-    return report_job(write_demo(tmp_path_factory.mktemp("demo") / "content", REGENCIES))
+    """The 40-regency report, plus a link from the first regency to an annex in another chunk."""
+    plain = report_job(write_demo(tmp_path_factory.mktemp("demo") / "content", REGENCIES))
+    html = plain.html.replace('<p class="idline">', '<p class="idline"><a href="#lampiran-sumber">Sumber</a> ', 1)
+    return render.PdfJob(plain.path, html, plain.templates, plain.source, plain.variant)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +94,16 @@ def footer(page: PageObject) -> list[tuple[str, float, float, float]]:
             found.append((text, round(x, 2), round(y, 2), size))
 
     page.extract_text(visitor_text=visit)
+    return found
+
+
+def links(reader: PdfReader) -> list[tuple[int, int, list[int]]]:
+    """(page, target page, rectangle) of every internal link, in order."""
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in (a.get_object() for a in page.get("/Annots") or []):
+            target = reader.named_destinations[annotation["/Dest"]]
+            found.append((number, reader.get_destination_page_number(target), [round(v) for v in annotation["/Rect"]]))
     return found
 
 
@@ -170,5 +183,6 @@ def test_same_pages_as_one_document_and_reproducible(job: render.PdfJob, merged:
     assert [" ".join(page.extract_text().split()) for page in whole.pages] == words
     assert [footer(page) for page in whole.pages] == [footer(page) for page in reader.pages]
     assert outline(whole) == outline(reader)
+    assert links(whole) == links(reader)  # the contents, and one link between chunks
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert chunked.render_chunked(job, pool, 2) == merged
