@@ -60,6 +60,7 @@ RUNNING = (("h1", None, "chapter", None), (None, "doc-title", "doctitle", None),
            (None, "run-asof", "asof", None))
 KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (no tags needed)
 PT = 0.75  # CSS px -> PDF points
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
 
@@ -119,6 +120,8 @@ class _Running(HTMLParser):
         self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:  # no end tag follows
+            return
         classes = (dict(attrs).get("class") or "").split()
         self.depth += 1
         sets = [(name, fixed) for t, c, name, fixed in RUNNING if t in (None, tag) and (c is None or c in classes)]

@@ -114,6 +114,15 @@ def test_short_reports_stay_one_tagged_document(job: render.PdfJob) -> None:
     assert job.html.count(chunked.SPLIT) >= REGENCIES
 
 
+def test_running_strings_are_read_as_print_css_sets_them() -> None:
+    """The strings a chunk carries in: the last of each, whitespace collapsed, void elements skipped."""
+    strings: dict[str, str] = {}
+    chunked._Running(strings).feed('<head><meta charset="utf-8"></head><body><h1 class="doc-title">Laporan\n  CC 7'
+                                   '</h1><p class="run-asof">Data per <b>6</b> November</p><h1>1. Ringkasan<br></h1>'
+                                   '<h1>2. Status &amp; tahap</h1><h2>Kab. A</h2>')
+    assert strings == {"doctitle": "Laporan CC 7", "asof": "Data per 6 November", "chapter": "2. Status & tahap"}
+
+
 @pytest.mark.slow
 def test_every_page_but_the_cover_says_page_i_of_n(texts: list[str]) -> None:
     total = len(texts)
