@@ -8,11 +8,11 @@ chunk paginates exactly like the same pages of the whole document.
    whole document with the same <head>. A first page, dropped later, carries in the running headers
    set before the chunk (CSS string-set); the page-number footer is left blank.
 2. Worker processes render the chunks and report where each anchor and bookmark landed, page by page.
-3. A skeleton is rendered last: the front matter, then one empty page per body page holding the ids
-   that land on it. WeasyPrint fills in the contents' target-counter() numbers and links itself,
-   counter(pages) is the real total, and each empty page carries only the page-number footer.
+3. A skeleton is rendered last: the front matter with the contents' page numbers written in, then
+   one empty page per body page, so that counter(pages) is the real total; the empty pages carry
+   only the page-number footer. Its page count is guessed beside the chunks and checked.
 4. pypdf merges front and body pages, stamps each body page with its skeleton page's footer, and
-   writes one outline and one table of named destinations.
+   writes one outline, one table of named destinations and the links between parts.
 
 Dropped: the PDF/UA structure tree, which pypdf cannot merge; a chunked report is untagged (and its
 chunks render faster without tags). A PDF/A-*b copy keeps the skeleton's XMP, output intent and
@@ -21,7 +21,6 @@ attachments. Reports with fewer than THRESHOLD split points stay one tagged docu
 
 from __future__ import annotations
 
-import html as html_escape
 import io
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -60,6 +59,7 @@ RUNNING = (("h1", None, "chapter", None), (None, "doc-title", "doctitle", None),
            (None, "run-asof", "asof", None))
 KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (no tags needed)
 PT = 0.75  # CSS px -> PDF points
+CONTENTS_ENTRY = 'leader(".") "{}"'  # `.toc a::after` in print.css, its target-counter() written in
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
@@ -116,13 +116,17 @@ class _Running(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.strings = strings
         self.head_end: tuple[int, int] | None = None  # line, column
+        self.targets: list[str] = []  # internal links
         self.open: list[tuple[str, list[tuple[str, str | None]], int, list[str]]] = []  # tag, sets, depth, text
         self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:  # no end tag follows
             return
-        classes = (dict(attrs).get("class") or "").split()
+        values = dict(attrs)
+        if tag == "a" and (values.get("href") or "").startswith("#"):
+            self.targets.append((values["href"] or "")[1:])
+        classes = (values.get("class") or "").split()
         self.depth += 1
         sets = [(name, fixed) for t, c, name, fixed in RUNNING if t in (None, tag) and (c is None or c in classes)]
         if sets:
@@ -169,7 +173,10 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
             start = index
     head = front[:front.index(">", front.index("<body", head_end)) + 1]
     variant = job.variant if job.variant in KEPT_VARIANTS else None
-    futures = []
+    # The front matter's page count, for the page numbers written into it; without leaders, which
+    # are slow and change no line breaks. Checked below.
+    guess = f"{front[:head_end]}<style>a::after {{ content: none !important }}</style>{front[head_end:]}"
+    futures = [pool.submit(render_document, guess, job.templates, job.source, job.path, None)]
     for first, last in pieces:
         # A first page, dropped later, on which the strings set before the chunk are set (CSS takes a
         # page's running header from the strings set before or on it); no page-number footer.
@@ -178,22 +185,31 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
         html = (f"{head[:head_end]}<style>{css}</style>{head[head_end:]}<div class=ssk-carry></div>"
                 + "".join(segments[first:last]))
         futures.append(pool.submit(render_document, html, job.templates, job.source, f"{job.path}#{first}", variant))
-    chunks = [future.result() for future in futures]
+    alone, *chunks = [future.result() for future in futures]
     body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
-    skeleton = pool.submit(render_document, _skeleton(front, head_end, body), job.templates, job.source, job.path,
-                           variant, job.attachments).result()
-    return _merge(skeleton, len(skeleton.anchors) - len(body), chunks, body)
+    front_pages = len(alone.anchors)
+    while True:
+        html = _skeleton(front, head_end, body, front_pages, parser.targets)
+        skeleton = pool.submit(render_document, html, job.templates, job.source, job.path, variant,
+                               job.attachments).result()
+        if len(skeleton.anchors) - len(body) == front_pages:
+            return _merge(skeleton, front_pages, chunks, body)
+        front_pages = len(skeleton.anchors) - len(body)
 
 
-def _skeleton(front: str, head_end: int, body: list[tuple[Rendered, int]]) -> str:
-    """The front matter, then one empty page per body page with only its footer and the ids that land
-    on it: WeasyPrint numbers the contents (target-counter) and links them, and counts all pages."""
+def _skeleton(front: str, head_end: int, body: list[tuple[Rendered, int]], front_pages: int,
+              targets: list[str]) -> str:
+    """The front matter, its contents' page numbers written in, then one empty page per body page with
+    only its footer, so that counter(pages) is the total. (With target-counter() and the anchors on
+    those pages, WeasyPrint would lay the long contents out twice.)"""
+    numbers: dict[str, int] = {}
+    for number, (chunk, page) in enumerate(body, start=front_pages + 1):
+        numbers.update({name: number for name in chunk.anchors[page] if name not in numbers})
+    entries = "".join(f"a[href={_css_string('#' + name)}]::after {{ content: {CONTENTS_ENTRY.format(numbers[name])} }}"
+                      for name in dict.fromkeys(targets) if name in numbers)
     blank = " ".join(f"@{box} {{ content: none }}" for box in MARGIN_BOXES if box != FOLIO)
-    css = f"@page ssk-folio {{ {blank} }} .ssk-folio {{ page: ssk-folio; break-before: page }}"
-    pages = ("".join(f'<div id="{html_escape.escape(name)}"></div>' for name in chunk.anchors[page])
-             for chunk, page in body)
-    return (f"{front[:head_end]}<style>{css}</style>{front[head_end:]}"
-            + "".join(f'<div class="ssk-folio">{ids}</div>' for ids in pages))
+    css = f"@page ssk-folio {{ {blank} }} .ssk-folio {{ page: ssk-folio; break-before: page }} {entries}"
+    return f"{front[:head_end]}<style>{css}</style>{front[head_end:]}" + '<div class="ssk-folio"></div>' * len(body)
 
 
 def _merge(skeleton: Rendered, front_pages: int, chunks: Sequence[Rendered], body: list[tuple[Rendered, int]]) -> bytes:
