@@ -20,7 +20,8 @@ def _environment_digest(templates: Path) -> bytes:
     digest = hashlib.sha256(FORMAT)
     for package in ("weasyprint", "pydyf"):
         digest.update(f"{package}={version(package)}".encode())
-    digest.update((Path(__file__).parent / "render.py").read_bytes())
+    for module in ("render.py", "chunked.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     for path in sorted(templates.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())

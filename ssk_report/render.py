@@ -290,15 +290,21 @@ def render_pdfs(jobs: list[PdfJob], workers: int | None = None) -> Iterator[tupl
     """PDFs in parallel, one process per core; yields (path, bytes) as they finish.
 
     WeasyPrint is pure Python on one core per document, so processes (not threads) scale it. The
-    slowest documents (tagged reports) start first so that no core idles at the end."""
+    slowest documents (tagged reports) start first so that no core idles at the end; a long report
+    is cut into chunks rendered side by side (ssk_report/chunked.py)."""
+    from . import chunked  # long reports (issue 7); imported here as it imports this module
+
     workers = workers or worker_count()
     ordered = sorted(jobs, key=lambda j: (j.variant is None, -len(j.html)))
-    if workers == 1 or len(ordered) < 2:
+    long = [job for job in ordered if workers > 1 and chunked.is_long(job)]
+    if workers == 1 or (len(ordered) < 2 and not long):
         yield from map(_run, ordered)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_run, job) for job in ordered]
+        futures = [pool.submit(_run, job) for job in ordered if job not in long]
         try:
+            for job in long:  # its chunks queue behind the other PDFs in the same pool
+                yield job.path, chunked.render_chunked(job, pool, workers)
             for future in as_completed(futures):
                 yield future.result()
         except BaseException:
