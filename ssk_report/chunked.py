@@ -46,6 +46,7 @@ from weasyprint import HTML, Attachment
 
 from . import render
 from .errors import ContentError, Problem
+from .fetcher import ContentFetcher
 
 SPLIT = "<!--ssk:chunk-->"  # written by templates/print/report.html.j2
 THRESHOLD = 100  # split points (about one per regency, ~110 pages) from which a report is rendered in chunks
@@ -84,7 +85,7 @@ def render_document(html: str, templates: Path, source: str, identifier: str, va
                     attachments: tuple[render.Attached, ...] = ()) -> Rendered:
     """Like render.render_pdf, and says where anchors, bookmarks and outside links landed. Runs in a
     worker process."""
-    fetcher = render.ContentFetcher([templates], source)
+    fetcher = ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher).render()
     names = {name for page in document.pages for name in page.anchors}
     anchors, bookmarks, links = [], [], []
