@@ -6,6 +6,7 @@ a new key, so the cache cannot serve a stale PDF; entries the last build did not
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -60,7 +61,7 @@ class PdfCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         entry = self.folder / f"{self._key(job)}.pdf"
         self.used.add(entry.name)
-        temporary = entry.with_suffix(".tmp")
+        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pdf)
         temporary.replace(entry)
 

@@ -17,6 +17,7 @@ page when a template, the code or the site settings change.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -154,7 +155,7 @@ class PageCache:
     def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> None:
         key = inputs.key(output, reads)
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{key}.tmp"
+        temporary = self.folder / f"{key}.{os.getpid()}.tmp"
         temporary.write_bytes(data)
         temporary.replace(self.folder / f"{key}.html")
         self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content)}
@@ -163,9 +164,9 @@ class PageCache:
         """Write the manifest of this build's pages and forget every page it did not use."""
         self.folder.mkdir(parents=True, exist_ok=True)
         manifest = self.folder / "manifest.json"
-        manifest.with_suffix(".tmp").write_text(json.dumps({"format": FORMAT, "pages": self.used}, sort_keys=True),
-                                                encoding="utf-8")
-        manifest.with_suffix(".tmp").replace(manifest)
+        temporary = manifest.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"format": FORMAT, "pages": self.used}, sort_keys=True), encoding="utf-8")
+        temporary.replace(manifest)
         keep = {f"{entry['key']}.html" for entry in self.used.values()}
         for entry in self.folder.glob("*.html"):
             if entry.name not in keep:

@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -43,11 +44,22 @@ def indexing(root: Path, cache: Path, pages: str) -> Iterator[None]:
     if process.returncode != 0:
         raise RuntimeError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
     _sort_entry(root / FOLDER / "pagefind-entry.json")
-    shutil.rmtree(cache, ignore_errors=True)  # keep one index: the latest
-    temporary = cache.with_name(cache.name + ".tmp")
-    shutil.rmtree(temporary, ignore_errors=True)
-    shutil.copytree(root / FOLDER, temporary / key)
-    temporary.rename(cache)
+    _keep(root / FOLDER, cache, key)
+
+
+def _keep(index: Path, cache: Path, key: str) -> None:
+    """Keep one index, the latest, for the next build. Best effort: when another build (of another
+    output folder beside this one) stores its own at the same moment, this one is simply not kept."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{cache.name}-", dir=cache.parent))
+    try:
+        shutil.copytree(index, temporary / key)
+        shutil.rmtree(cache, ignore_errors=True)
+        temporary.rename(cache)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _sort_entry(entry: Path) -> None:
