@@ -62,7 +62,8 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     caches = settings.cache_dir or settings.out_dir.absolute().parent / ".ssk-cache"
     past = history.read_history(settings.content_dir, settings.templates_dir)
     code = pagecache.code_digest(settings.templates_dir)
-    fingerprint = _fingerprint(settings, code, past)
+    content_files = pagecache.files_digest(settings.content_dir)
+    fingerprint = _fingerprint(settings, code, content_files, past)
     if write.up_to_date(settings.out_dir, fingerprint):  # nothing changed since the last build
         return Summary(0, 0, time.perf_counter() - started, unchanged=True)
     raw, problems = loader.load(settings.content_dir)
@@ -79,7 +80,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     envs = render.environments(settings.templates_dir, cache_dir=caches)
     page_cache = pagecache.PageCache(caches / "html" / ("full" if settings.pdf else "site"))
     inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
-                              everything=pagecache.files_digest(settings.content_dir),
+                              everything=content_files,
                               always=_shared_digest(code, content, site_plan))
     with write.staging(settings.out_dir, fingerprint) as root:
         rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
@@ -141,11 +142,11 @@ def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache
     return len(reused) if settings.pdf else 0
 
 
-def _fingerprint(settings: Settings, code: str, past: history.History) -> str:
+def _fingerprint(settings: Settings, code: str, content_files: str, past: history.History) -> str:
     """What the whole output is made from: when it matches the last build's, there is nothing to do."""
     return pagecache.digest_of({
         "code": code,
-        "content": pagecache.files_digest(settings.content_dir),
+        "content": content_files,
         "history": past,
         "settings": [settings.pdf, settings.strict, os.environ.get("SOURCE_DATE_EPOCH")],
     })

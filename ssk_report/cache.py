@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
+from .pagecache import files_digest
 from .render import PdfJob
 
 FORMAT = b"ssk-report pdf cache 1"
@@ -23,9 +24,7 @@ def _environment_digest(templates: Path) -> bytes:
         digest.update(f"{package}={version(package)}".encode())
     for module in ("render.py", "chunked.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
-    for path in sorted(templates.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(files_digest(templates).encode())
     return digest.digest()
 
 

@@ -17,8 +17,8 @@ page when a template, the code or the site settings change.
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.metadata import version
@@ -35,13 +35,9 @@ _PACKAGE = Path(__file__).parent
 def code_digest(templates: Path) -> str:
     """Everything that shapes every page: our code and translations, the templates, the libraries.
     Computed per build, never memoised: a long-running preview server sees template edits."""
-    digest = hashlib.sha256(FORMAT.encode())
-    for package in ("jinja2", "markupsafe", "markdown", "nh3", "babel", "pydantic"):
-        digest.update(f"{package}={version(package)}\0".encode())
-    files = [*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.po"), *templates.rglob("*")]
-    for path in sorted(p for p in files if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    libraries = [f"{package}={version(package)}" for package in ("jinja2", "markupsafe", "markdown", "nh3", "babel",
+                                                                   "pydantic")]
+    return digest_of([FORMAT, *libraries, files_digest(_PACKAGE, (".py", ".po")), files_digest(templates)])
 
 
 def digest_of(value: Any) -> str:
@@ -173,9 +169,10 @@ class PageCache:
                 entry.unlink()
 
 
-def files_digest(folder: Path, skip: Iterable[str] = ()) -> str:
-    """A hash of every file under `folder` (names and bytes)."""
+def files_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """A hash of every file under `folder` (names and bytes), or of those ending in `suffixes`."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in skip):
+    files = (p for p in folder.rglob("*") if suffixes is None or p.name.endswith(suffixes))
+    for path in sorted(p for p in files if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -74,7 +74,8 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         keep_trailing_newline=True,  # text files (robots.txt) end with a newline
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(_=_translator(lang), gettext=_translator(lang))
+    translate = _translator(lang)
+    env.globals.update(_=translate, gettext=translate)
     untranslated = env.get_template("partials/_untranslated.html.j2")
 
     def text(value: Text | str | None, markdown: bool = False) -> Markup | str:
@@ -179,14 +180,15 @@ def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: C
     `reads`, if given, collects what the templates read (see pagecache)."""
     env = envs[output.lang]
     template = env.get_template(output.template)
-    if isinstance(env, SiteEnvironment) and reads is not None:
+    recording = isinstance(env, SiteEnvironment) and reads is not None
+    if recording:
         env.recorder = Recorder(content, reads)
     try:
         return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
                                history=history or History(), changes=changes or ChangeLog(),
                                downloads=downloads or {})  # open data (issue 5)
     finally:
-        if isinstance(env, SiteEnvironment):
+        if recording:
             env.recorder = None
 
 
@@ -195,15 +197,17 @@ PARALLEL_PAGES = 200
 _shared: tuple[dict[Lang, jinja2.Environment], list[Output], tuple[Any, ...]] | None = None
 
 
+def _render_recorded(envs: dict[Lang, jinja2.Environment], page: Output, args: tuple[Any, ...]) -> tuple[bytes, Reads]:
+    """One page's bytes, and what its templates read."""
+    reads = Reads()
+    return render_html(envs, page, *args, reads=reads).encode(), reads
+
+
 def _render_some(indices: list[int]) -> list[tuple[int, bytes, Reads]]:
-    """In a forked worker: render the pages at `indices`, recording what each read."""
+    """In a forked worker: render the pages at `indices`."""
     assert _shared is not None
     envs, pages, args = _shared
-    done = []
-    for index in indices:
-        reads = Reads()
-        done.append((index, render_html(envs, pages[index], *args, reads=reads).encode(), reads))
-    return done
+    return [(index, *_render_recorded(envs, pages[index], args)) for index in indices]
 
 
 def render_pages(envs: dict[Lang, jinja2.Environment], pages: list[Output], content: Content, site_plan: Plan,
@@ -219,8 +223,7 @@ def render_pages(envs: dict[Lang, jinja2.Environment], pages: list[Output], cont
     args = (content, site_plan, history, changes, downloads)
     if workers < 2 or len(pages) < PARALLEL_PAGES or threading.active_count() > 1:
         for page in pages:
-            reads = Reads()
-            yield page, render_html(envs, page, *args, reads=reads).encode(), reads
+            yield page, *_render_recorded(envs, page, args)
         return
     _shared = (envs, pages, args)
     try:
