@@ -85,7 +85,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     with write.staging(settings.out_dir, fingerprint) as root:
         rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
         # Pagefind indexes the pages in its own process while this one goes on with the rest.
-        with search.indexing(root, caches / "search", pages):
+        with search.indexing(root, caches / "search", pages, search.bundles(site_plan.pages)):
             write.copy_static(settings.templates_dir / "static", root)
             for path, data in downloads.items():  # open data (issue 5)
                 write.write_file(root, path, data)
@@ -101,9 +101,9 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
 
 def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environment],
                  page_cache: pagecache.PageCache, inputs: pagecache.Inputs, site_plan: plan.Plan,
-                 past: history.History, changes: diff.ChangeLog) -> tuple[int, str]:
+                 past: history.History, changes: diff.ChangeLog) -> tuple[int, dict[str, bytes]]:
     """Every HTML page, from the page cache where its inputs are unchanged, else rendered.
-    Returns how many were rendered, and a hash of all of them (what the search index is made from)."""
+    Returns how many were rendered, and a hash of each (what the search index is made from)."""
     content, sizes = inputs.content, inputs.variables["downloads"]
     stale, written = [], {}
     for page in site_plan.pages:
@@ -117,11 +117,9 @@ def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environ
         page_cache.put(page, inputs, reads, html)
         written[page.path] = html
     page_cache.save()
-    digest = hashlib.sha256()
-    for path in sorted(written):
-        write.write_file(root, path, written[path])
-        digest.update(path.encode() + b"\0" + hashlib.sha256(written[path]).digest())
-    return len(stale), digest.hexdigest()
+    for path, html in written.items():
+        write.write_file(root, path, html)
+    return len(stale), {path: hashlib.sha256(html).digest() for path, html in written.items()}
 
 
 def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from . import search
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .model import Content, Lang
 
@@ -43,6 +44,12 @@ class Plan:
     @cached_property
     def _by_key(self) -> dict[tuple[str, Lang], str]:
         return {(o.key, o.lang): o.path for o in self.pages + self.documents}
+
+    @cached_property
+    def search_parts(self) -> tuple[str, ...]:
+        """The folders inside pagefind/ that the search page merges with the main index (none on a
+        province's site)."""
+        return search.parts(self.pages)
 
     def path_in(self, output: Output, lang: Lang) -> str | None:
         """The path of the same page in another language, if that edition is built."""

@@ -2,64 +2,156 @@
 `<html lang>`) into pagefind/, a static index that the search page queries in the browser.
 
 The PyPI package `pagefind[extended]` carries the binary, so this works offline; its output is the
-same for the same pages, so builds stay byte-identical. Indexing takes seconds on a national site,
-so it runs beside the rest of the build, and an index made from exactly the same pages is reused.
+same for the same pages, so builds stay byte-identical.
+
+Pagefind has no incremental mode, and indexing a national site takes seconds. So a site with many
+regencies is indexed in parts: the regency pages are shared out over a few bundles by a hash of
+their slug (pagefind/part-NN/), the other pages (home, lists, clinics) make the main bundle
+(pagefind/), and the search page merges them in the browser (Pagefind's mergeIndex; its
+WebAssembly is loaded once, from the main bundle). Every bundle is indexed in its own process,
+beside the rest of the build, and kept in the cache under a hash of its pages: after one regency
+changes, only its part and the main bundle are indexed again. A province's site is one bundle.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .plan import Output
 
 FOLDER = "pagefind"
+REGENCY_TEMPLATE = "site/regency.html.j2"
+PARTS_FROM = 150  # regencies; a smaller site is one bundle
+PER_PART = 64  # regencies (each with a page per language) in one part
+# What a merged part needs in the browser: the rest (UI scripts, WebAssembly) comes from the main bundle.
+PART_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
+LAYOUT = "2"  # bumped when what goes into a kept bundle changes
+
+
+def bundles(pages: Iterable[Output]) -> dict[str, str]:
+    """Which bundle indexes each page: output path -> folder inside pagefind/ ("" for the main bundle).
+    Both languages of a regency go to the same part, so a change to it re-indexes one part."""
+    pages = list(pages)
+    slugs = {o.key for o in pages if o.template == REGENCY_TEMPLATE}
+    count = math.ceil(len(slugs) / PER_PART) if len(slugs) >= PARTS_FROM else 0
+    return {o.path: _part(o.key, count) if count and o.template == REGENCY_TEMPLATE else "" for o in pages}
+
+
+def parts(pages: Iterable[Output]) -> tuple[str, ...]:
+    """The part folders the search page merges, in order."""
+    return tuple(sorted(set(bundles(pages).values()) - {""}))
+
+
+def _part(key: str, count: int) -> str:
+    return f"part-{zlib.crc32(key.encode()) % count + 1:02d}"
 
 
 @contextmanager
-def indexing(root: Path, cache: Path, pages: str) -> Iterator[None]:
+def indexing(root: Path, cache: Path, pages: Mapping[str, bytes], where: Mapping[str, str]) -> Iterator[None]:
     """Index the HTML pages already written under `root` into root/pagefind/ while the body runs.
-    `pages` is a hash of those pages: the index last made from the same hash is copied instead."""
-    key = f"{version('pagefind')}-{pages}"
-    kept = cache / key
-    if kept.is_dir():
-        shutil.copytree(kept, root / FOLDER)
+    `pages`: each page's output path and a hash of its bytes; `where`: its bundle (see `bundles`).
+    A bundle made from exactly the same pages before is copied from `cache` instead."""
+    groups: dict[str, dict[str, bytes]] = defaultdict(dict)
+    for path, digest in pages.items():
+        groups[where.get(path, "")][path] = digest
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
+    runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
+    try:
+        for name, members in sorted(groups.items()):
+            key = _key(members)
+            kept = cache / (name or "main") / key
+            if kept.is_dir():
+                shutil.copytree(kept, root / FOLDER / name, dirs_exist_ok=True)
+                continue
+            source, out = work / f"{name or 'main'}-site", work / f"{name or 'main'}-index"
+            for path in members:
+                _link(root / path, source / path)
+            runs.append((name, key, out, subprocess.Popen(
+                [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(out), "--quiet"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
         yield
-        return
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(root), "--output-subdir", FOLDER, "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with process:  # closes its pipes however the body ends
-        try:
-            yield
-        except BaseException:  # the build failed or was interrupted: stop indexing too
+    except BaseException:  # the build failed or was interrupted: stop indexing too
+        for *_, process in runs:
             process.kill()
-            raise
-        stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
-    _sort_entry(root / FOLDER / "pagefind-entry.json")
-    _keep(root / FOLDER, cache, key)
+            process.communicate()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    try:
+        for name, key, out, process in runs:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                raise RuntimeError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
+            _sort_entry(out / "pagefind-entry.json")
+            if name:
+                _strip(out)
+            shutil.copytree(out, root / FOLDER / name, dirs_exist_ok=True)
+            _keep(out, cache / (name or "main"), key)
+        _prune(cache, {name or "main" for name in groups})
+    finally:
+        for *_, process in runs:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _key(members: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256(f"{version('pagefind')}\0{LAYOUT}".encode())
+    for path in sorted(members):
+        digest.update(b"\0" + path.encode() + b"\0" + members[path])
+    return digest.hexdigest()
+
+
+def _link(source: Path, target: Path) -> None:
+    """A page into a bundle's source folder: a hard link where the file system allows, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _strip(bundle: Path) -> None:
+    for item in bundle.iterdir():
+        if item.name not in PART_FILES and not item.name.endswith(".pf_meta"):
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
 
 
 def _keep(index: Path, cache: Path, key: str) -> None:
-    """Keep one index, the latest, for the next build. Best effort: when another build (of another
-    output folder beside this one) stores its own at the same moment, this one is simply not kept."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
+    """Move `index` into the cache: one index per bundle, the latest, for the next build. Best effort: when another build (of
+    another output folder beside this one) stores its own at the same moment, this one is not kept."""
     temporary = Path(tempfile.mkdtemp(prefix=f".{cache.name}-", dir=cache.parent))
     try:
-        shutil.copytree(index, temporary / key)
+        index.rename(temporary / key)
         shutil.rmtree(cache, ignore_errors=True)
         temporary.rename(cache)
     except OSError:
         pass
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _prune(cache: Path, names: set[str]) -> None:
+    """Drop kept bundles the site no longer has (another number of parts, an older cache layout)."""
+    for item in cache.iterdir():
+        if not item.name.startswith(".") and item.name not in names:
+            shutil.rmtree(item, ignore_errors=True)
 
 
 def _sort_entry(entry: Path) -> None:

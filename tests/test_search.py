@@ -1,0 +1,130 @@
+"""Site search on a national site: the index comes in parts, one change re-indexes only the parts
+whose pages changed, the result is the index a fresh build makes, and the search page finds pages
+in every part. The thresholds are lowered so that the 14 Kalteng regencies are shared out over
+four parts."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from ssk_report import search
+from ssk_report.build import Settings, build
+
+from .conftest import CONTENT, TEMPLATES
+from .test_browser import QuietHandler, Watch, browser  # noqa: F401 (a fixture)
+from .test_incremental import files
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A website-only build of the bundled content, indexed in four parts, with its cache."""
+    root = tmp_path_factory.mktemp("parted")
+    shutil.copytree(CONTENT, root / "content")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PARTS_FROM", 4)
+        patch.setattr(search, "PER_PART", 4)
+        build(Settings(root / "content", TEMPLATES, root / "output", pdf=False, cache_dir=root / "cache"))
+    return root
+
+
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bundles Pagefind is run on from now on, by the name of their source folder."""
+    started: list[str] = []
+    real = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        if "pagefind" in args:  # (the module is shared: git runs through it too)
+            started.append(Path(args[args.index("--site") + 1]).name.removesuffix("-site"))
+        return real(args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(search.subprocess, "Popen", spy)
+    return started
+
+
+def test_a_big_site_is_indexed_in_parts_that_the_search_page_merges(parted: Path) -> None:
+    index = parted / "output" / "pagefind"
+    parts = sorted(p.name for p in index.iterdir() if p.name.startswith("part-"))
+    slugs = [p.stem for p in (parted / "content" / "regencies").glob("*.yaml")]
+    assert parts == sorted({search._part(f"kabupaten/{slug}.html", 4) for slug in slugs})
+    assert len(parts) >= 3
+    for part in parts:  # a part carries its index only; the scripts and WebAssembly come from the main bundle
+        names = {p.name for p in (index / part).iterdir()}
+        assert {"pagefind-entry.json", "index", "fragment"} <= names
+        assert not any(n.endswith((".js", ".css")) or n.startswith("wasm.") for n in names), names
+    assert (index / "pagefind-ui.js").is_file() and (index / "wasm.id.pagefind").is_file()
+    for page, prefix in (("cari.html", "pagefind"), ("en/cari.html", "../pagefind")):
+        listed = re.search(r"var parts = \[(.*?)\]", (parted / "output" / page).read_text()).group(1)
+        assert listed == ", ".join(f'"{prefix}/{part}"' for part in parts)
+
+
+def test_a_province_site_is_one_bundle(site: Path) -> None:
+    assert not [p for p in (site / "pagefind").iterdir() if p.name.startswith("part-")]
+    assert re.search(r"var parts = \[\]", (site / "cari.html").read_text())
+
+
+def test_one_changed_regency_reindexes_its_part_only(
+        parted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PARTS_FROM", 4)
+    monkeypatch.setattr(search, "PER_PART", 4)
+    content = tmp_path / "content"
+    shutil.copytree(parted / "content", content)
+    path = content / "regencies" / "lamandau.yaml"
+    path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik (uji)"))
+    shutil.copytree(parted / "cache", tmp_path / "cache")
+    started = runs(monkeypatch)
+    build(Settings(content, TEMPLATES, tmp_path / "incremental", pdf=False, cache_dir=tmp_path / "cache"))
+    assert started == [search._part("kabupaten/lamandau.html", 4)]  # the capital is on its own page only
+    started.clear()
+    build(Settings(content, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
+    assert len(started) == 1 + len({search._part(f"kabupaten/{p.stem}.html", 4)
+                                    for p in (content / "regencies").glob("*.yaml")})
+    assert files(tmp_path / "incremental") == files(tmp_path / "fresh")  # never stale
+    changed = {p for p, h in files(tmp_path / "incremental").items() if files(parted / "output").get(p) != h}
+    assert {p.split("/")[1] for p in changed if p.startswith("pagefind/part-")} == {
+        search._part("kabupaten/lamandau.html", 4)}
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
+        parted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(parted / "output", out)
+    before = files(out)
+    monkeypatch.setattr(search.sys, "executable", "/bin/false")
+    content = tmp_path / "content"
+    shutil.copytree(parted / "content", content)
+    (content / "site.yaml").write_text((content / "site.yaml").read_text() + "\n")  # not a no-op
+    with pytest.raises(RuntimeError, match="pagefind failed"):
+        build(Settings(content, TEMPLATES, out, pdf=False, cache_dir=tmp_path / "empty"))
+    assert files(out) == before
+    assert not [p for p in (tmp_path / "empty" / "search").iterdir() if p.name.startswith(".run-")]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("cari.html", "kabupaten/lamandau.html"), ("en/cari.html", "en/kabupaten/lamandau.html")])
+def test_the_search_page_finds_a_regency_in_its_part(parted: Path, browser: Browser, path: str, expected: str) -> None:
+    handler = functools.partial(QuietHandler, directory=str(parted))  # served one folder up: a sub-path
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    watch = Watch(page, base)
+    part = search._part("kabupaten/lamandau.html", 4)
+    try:
+        with page.expect_response(lambda r: f"/output/pagefind/{part}/" in r.url):
+            page.goto(base + "output/" + path)
+            page.fill("#cari input", "Lamandau")
+        page.locator(f"#cari a[href='/output/{expected}']").first.wait_for(timeout=10_000)
+        assert watch.problems == []
+    finally:
+        page.close()
+        httpd.shutdown()
+        httpd.server_close()
