@@ -295,6 +295,8 @@ def render_pdfs(jobs: list[PdfJob], workers: int | None = None) -> Iterator[tupl
     WeasyPrint is pure Python on one core per document, so processes (not threads) scale it. The
     slowest documents (tagged reports) start first so that no core idles at the end; a long report
     is cut into chunks rendered side by side (ssk_report/chunked.py)."""
+    if not jobs:  # a website-only build: never import WeasyPrint (a second or more of start-up)
+        return
     from . import chunked  # long reports (issue 7); imported here as it imports this module
 
     workers = workers or worker_count()

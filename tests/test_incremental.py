@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,14 @@ def test_pages_rendered_in_parallel_are_the_pages_rendered_one_by_one(tmp_path: 
     again = build(Settings(content_dir, TEMPLATES, tmp_path / "parallel", pdf=False, workers=2,
                            cache_dir=tmp_path / "c1"))
     assert again.rendered == 0
+
+
+def test_a_website_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
+    """WeasyPrint takes a second or more to import: a website-only build (the preview) must not pay it."""
+    script = (f"import sys; from pathlib import Path; from ssk_report.build import Settings, build; "
+              f"build(Settings(Path({str(CONTENT)!r}), Path({str(TEMPLATES)!r}), Path({str(tmp_path / 'out')!r}), "
+              f"pdf=False, cache_dir=Path({str(tmp_path / 'cache')!r}))); "
+              f"print(sorted(m for m in sys.modules if m.startswith(('weasyprint', 'pypdf'))))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "out" / "index.html").is_file()
