@@ -6,8 +6,12 @@ field paths to (line, column), and refuses the YAML features a content file neve
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -160,6 +164,52 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
     return data, positions, problems
 
 
+Parsed = tuple[Any, dict[Location, tuple[int, int]], list[Problem]]
+Parse = Callable[..., Parsed]
+
+
+class ParseCache:
+    """Parsed YAML by a hash of its text, kept in one file between builds, so that a rebuild parses
+    only the files that changed: at 514 regencies, parsing is most of loading. A text with problems
+    is never kept, so every problem is reported on every build. Entries are stored pickled as soon
+    as they are parsed, and unpickled afresh when used, so nothing a later stage does to the values
+    can reach the cache. The file is trusted like the rest of the build cache (SECURITY.md)."""
+
+    _VERSION = hashlib.sha256(Path(__file__).read_bytes() + yaml.__version__.encode()).digest()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._kept: dict[bytes, bytes] = {}
+        self._used: dict[bytes, bytes] = {}
+        try:
+            kept = pickle.loads(path.read_bytes())
+            self._kept = kept if isinstance(kept, dict) else {}
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            pass  # no cache yet, or an unreadable one: parse everything
+
+    def parse(self, text: str, path: str, first_line: int = 1) -> Parsed:
+        key = hashlib.sha256(self._VERSION + first_line.to_bytes(4, "big") + text.encode()).digest()
+        stored = self._kept.get(key)
+        if stored is not None:
+            self._used[key] = stored
+            data, positions = pickle.loads(stored)
+            return data, positions, []
+        data, positions, problems = parse_yaml(text, path, first_line)
+        if not problems:
+            self._used[key] = pickle.dumps((data, positions), protocol=pickle.HIGHEST_PROTOCOL)
+        return data, positions, problems
+
+    def save(self) -> None:
+        """Keep the entries this build used (and no others); written whole, then renamed into place."""
+        if self._used.keys() == self._kept.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}-", dir=self.path.parent)
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(self._used, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)
+
+
 # libyaml's most common complaints, in the words of the people who edit the files.
 _YAML_PROBLEMS = {
     "but found another document": "berkas berisi lebih dari satu dokumen (baris '---' kedua); hapus pemisah itu",
@@ -205,12 +255,12 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def load_yaml_file(path: Path, problems: list[Problem]) -> RawDocument | None:
+def load_yaml_file(path: Path, problems: list[Problem], parse: Parse = parse_yaml) -> RawDocument | None:
     text = read_text(path, problems)
     if text is None:
         return None
     shown = display_path(path)
-    data, positions, found = parse_yaml(text, shown)
+    data, positions, found = parse(text, shown)
     problems.extend(found)
     if data is None:
         return None
@@ -222,7 +272,7 @@ def _reported(problems: list[Problem]) -> frozenset[Location]:
                      for pr in problems)
 
 
-def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | None:
+def load_markdown_file(path: Path, problems: list[Problem], parse: Parse = parse_yaml) -> RawDocument | None:
     """A Markdown page: YAML front matter between `---` lines, then the body."""
     text = read_text(path, problems)
     if text is None:
@@ -236,7 +286,7 @@ def load_markdown_file(path: Path, problems: list[Problem]) -> RawDocument | Non
     if end is None:
         problems.append(Problem(shown, 1, 1, "", "front matter tidak ditutup dengan baris '---'"))
         return None
-    data, positions, found = parse_yaml("".join(lines[1:end]), shown, first_line=2)
+    data, positions, found = parse("".join(lines[1:end]), shown, first_line=2)
     problems.extend(found)
     if data is None:
         return None
@@ -299,19 +349,21 @@ def _present(path: Path) -> bool:
     return path.is_file() or path.is_symlink()
 
 
-def load(root: Path) -> tuple[RawContent, list[Problem]]:
-    """Read every content file under `root`; problems are collected, never raised."""
+def load(root: Path, cache: ParseCache | None = None) -> tuple[RawContent, list[Problem]]:
+    """Read every content file under `root`; problems are collected, never raised. With `cache`,
+    unchanged files are not parsed again (the caller saves it)."""
     problems: list[Problem] = []
+    parse = cache.parse if cache is not None else parse_yaml
 
     def single(name: str) -> RawDocument | None:
         path = root / name
         if not path.is_file():
             problems.append(Problem(display_path(path), 1, 1, "", "berkas wajib ini tidak ditemukan"))
             return None
-        return load_yaml_file(path, problems)
+        return load_yaml_file(path, problems, parse)
 
     def each_yaml(folder: str) -> list[RawDocument]:
-        docs = (load_yaml_file(p, problems) for p in _files(root / folder, ".yaml", problems))
+        docs = (load_yaml_file(p, problems, parse) for p in _files(root / folder, ".yaml", problems))
         return [d for d in docs if d is not None]
 
     regency_files = frozenset(p.stem for p in _files(root / "regencies", ".yaml", []))
@@ -327,10 +379,10 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
                                    translation=translation))
     pages = []
     for path in _files(root / "pages", ".md", problems):
-        page = load_markdown_file(path, problems)
+        page = load_markdown_file(path, problems, parse)
         english = path.with_suffix(f"{TRANSLATION_SUFFIX}.md")
         if page is not None and english.is_file():
-            page = replace(page, translation=load_markdown_file(english, problems))
+            page = replace(page, translation=load_markdown_file(english, problems, parse))
         if page is not None:
             pages.append(page)
     _orphan_translations(root, problems)
@@ -344,8 +396,8 @@ def load(root: Path) -> tuple[RawContent, list[Problem]]:
         clinics=clinics,
         pages=pages,
         regency_files=regency_files,
-        provinces=load_yaml_file(root / "provinces.yaml", problems) if (root / "provinces.yaml").is_file() else None,
+        provinces=load_yaml_file(root / "provinces.yaml", problems, parse) if (root / "provinces.yaml").is_file() else None,
         # open data (issue 5): the schematic map's tile positions; a province may have none.
-        map=load_yaml_file(root / "map.yaml", problems) if _present(root / "map.yaml") else None,
+        map=load_yaml_file(root / "map.yaml", problems, parse) if _present(root / "map.yaml") else None,
     )
     return content, problems
