@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, diff, history, loader, opendata, pagecache, plan, render, search, write
+from . import background, cache, diff, history, loader, opendata, pagecache, plan, render, search, write
 from .errors import ContentError
 from .model import Content, Lang
 from .validate import missing_translations, validate
@@ -66,35 +66,41 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     fingerprint = _fingerprint(settings, code, content_files, past)
     if write.up_to_date(settings.out_dir, fingerprint):  # nothing changed since the last build
         return Summary(0, 0, time.perf_counter() - started, unchanged=True)
-    raw, problems = loader.load(settings.content_dir)
+    parsed = loader.ParseCache(caches / "yaml" / "parsed.pickle")
+    raw, problems = loader.load(settings.content_dir, parsed)
     content = validate(raw, problems)
+    parsed.save()
     untranslated = missing_translations(raw, content)
     if settings.strict and untranslated:
         raise ContentError(untranslated)
-    changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
-    # Only the archival PDFs carry the content files; a website-only build need not read them twice.
-    snapshot = _snapshot(settings.content_dir, content, past) if settings.pdf else ()
-    site_plan = plan.plan(content, with_pdf=settings.pdf)
-    downloads = opendata.data_files(content)  # open data (issue 5)
-    sizes = {path: len(data) for path, data in downloads.items()}
-    envs = render.environments(settings.templates_dir, cache_dir=caches)
-    page_cache = pagecache.PageCache(caches / "html" / ("full" if settings.pdf else "site"))
-    inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
-                              everything=content_files,
-                              always=_shared_digest(code, content, site_plan))
-    with write.staging(settings.out_dir, fingerprint) as root:
-        rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
-        # Pagefind indexes the pages in its own process while this one goes on with the rest.
-        with search.indexing(root, caches / "search", pages, search.bundles(site_plan.pages)):
-            write.copy_static(settings.templates_dir / "static", root)
-            for path, data in downloads.items():  # open data (issue 5)
-                write.write_file(root, path, data)
-            jobs = [render.PdfJob(document.path,
-                                  render.render_html(envs, document, content, site_plan, past, changes),
-                                  settings.templates_dir, _source_of(settings, document), document.variant,
-                                  snapshot if document.variant == "pdf/a-3b" else ())
-                    for document in site_plan.documents]
-            reused = _write_pdfs(root, jobs, cache.PdfCache(caches / "pdf"), settings, progress)
+    # The open data files (issue 5) are made in a forked process while the pages render here.
+    with background.forked(opendata.data_files, content) as downloads:
+        changes = diff.change_log(settings.content_dir, content, content.site.changes_since,
+                                  content.site.changes_until)
+        # Only the archival PDFs carry the content files; a website-only build need not read them twice.
+        snapshot = _snapshot(settings.content_dir, content, past) if settings.pdf else ()
+        site_plan = plan.plan(content, with_pdf=settings.pdf)
+        # The Data page lists the files' sizes: it waits for them when it renders. For its cache key,
+        # the sizes (which no template can hash) count as all of the content, of which they are made.
+        sizes = background.LaterMapping(background.Later(lambda: {p: len(d) for p, d in downloads.get().items()}))
+        envs = render.environments(settings.templates_dir, cache_dir=caches)
+        page_cache = pagecache.PageCache(caches / "html" / ("full" if settings.pdf else "site"))
+        inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
+                                  everything=content_files,
+                                  always=_shared_digest(code, content, site_plan))
+        with write.staging(settings.out_dir, fingerprint) as root:
+            rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
+            # Pagefind indexes the pages in its own processes while this one goes on with the rest.
+            with search.indexing(root, caches / "search", pages, search.bundles(site_plan.pages)):
+                write.copy_static(settings.templates_dir / "static", root)
+                for path, data in downloads.get().items():
+                    write.write_file(root, path, data)
+                jobs = [render.PdfJob(document.path,
+                                      render.render_html(envs, document, content, site_plan, past, changes),
+                                      settings.templates_dir, _source_of(settings, document), document.variant,
+                                      snapshot if document.variant == "pdf/a-3b" else ())
+                        for document in site_plan.documents]
+                reused = _write_pdfs(root, jobs, cache.PdfCache(caches / "pdf"), settings, progress)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated),
                    reused, rendered=rendered)
 

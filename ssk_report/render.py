@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import posixpath
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import diff, i18n, plan
+from . import background, diff, i18n, plan
 from .diff import ChangeLog
 from .errors import ContentError, Problem
 from .history import History
@@ -175,7 +175,7 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
 
 def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan,
                 history: History | None = None, changes: ChangeLog | None = None,
-                downloads: dict[str, int] | None = None, reads: Reads | None = None) -> str:
+                downloads: Mapping[str, int] | None = None, reads: Reads | None = None) -> str:
     """`downloads`: the open data files (output path -> size in bytes) that the Data page lists.
     `reads`, if given, collects what the templates read (see pagecache)."""
     env = envs[output.lang]
@@ -186,7 +186,7 @@ def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: C
     try:
         return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
                                history=history or History(), changes=changes or ChangeLog(),
-                               downloads=downloads or {})  # open data (issue 5)
+                               downloads={} if downloads is None else downloads)  # open data (issue 5)
     finally:
         if recording:
             env.recorder = None
@@ -203,37 +203,53 @@ def _render_recorded(envs: dict[Lang, jinja2.Environment], page: Output, args: t
     return render_html(envs, page, *args, reads=reads).encode(), reads
 
 
-def _render_some(indices: list[int]) -> list[tuple[int, bytes, Reads]]:
-    """In a forked worker: render the pages at `indices`."""
+def _render_some(indices: list[int]) -> list[tuple[int, bytes | None, Reads | None]]:
+    """In a forked worker: render the pages at `indices`; a page that needs a value the parent is
+    still making comes back as None, for the parent to render."""
     assert _shared is not None
     envs, pages, args = _shared
-    return [(index, *_render_recorded(envs, pages[index], args)) for index in indices]
+    done: list[tuple[int, bytes | None, Reads | None]] = []
+    for index in indices:
+        try:
+            done.append((index, *_render_recorded(envs, pages[index], args)))
+        except background.NotReady:
+            done.append((index, None, None))
+    return done
 
 
 def render_pages(envs: dict[Lang, jinja2.Environment], pages: list[Output], content: Content, site_plan: Plan,
-                 history: History, changes: ChangeLog, downloads: dict[str, int],
+                 history: History, changes: ChangeLog, downloads: Mapping[str, int],
                  workers: int | None = None) -> Iterator[tuple[Output, bytes, Reads]]:
     """Render `pages`, yielding each with what its templates read (for the page cache).
 
-    Many pages are shared out to forked processes, one per core: they inherit the loaded content
-    and compiled templates instead of receiving them. Forking is safe only when this process runs
-    no other thread (the preview server has some), so then the pages render here, one by one."""
+    On a big site, pages are shared out to forked processes, one per core: they inherit the loaded
+    content and compiled templates instead of receiving them. Even a few pages are worth it there,
+    since the overviews each present every regency. Forking is safe only when this process runs no
+    other thread (the preview server has some), so then the pages render here, one by one."""
     global _shared
     workers = workers or worker_count()
     args = (content, site_plan, history, changes, downloads)
-    if workers < 2 or len(pages) < PARALLEL_PAGES or threading.active_count() > 1:
+    big = len(pages) >= PARALLEL_PAGES or (len(pages) > 1 and len(site_plan.pages) >= PARALLEL_PAGES)
+    if workers < 2 or not big or threading.active_count() > 1:
         for page in pages:
             yield page, *_render_recorded(envs, page, args)
         return
-    _shared = (envs, pages, args)
+    waiting = isinstance(downloads, background.LaterMapping) and not downloads.ready
+    _shared = (envs, pages, (*args[:-1], background.Unready()) if waiting else args)
+    left: list[int] = []
     try:
         batches = [list(range(start, len(pages), workers * 8)) for start in range(workers * 8)]
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for done in pool.map(_render_some, batches):
                 for index, html, reads in done:
-                    yield pages[index], html, reads
+                    if html is None or reads is None:
+                        left.append(index)
+                    else:
+                        yield pages[index], html, reads
     finally:
         _shared = None
+    for index in left:  # the Data page, once the files' sizes are known
+        yield pages[index], *_render_recorded(envs, pages[index], args)
 
 
 @dataclass(frozen=True)

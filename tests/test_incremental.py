@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import pagecache, render
-from ssk_report.build import Settings, build
+from ssk_report import background, opendata, pagecache, plan, render
+from ssk_report.build import Settings, build, load_content
+from ssk_report.diff import ChangeLog
+from ssk_report.history import History
 from ssk_report.demo import write_demo
 
 from .conftest import CONTENT, TEMPLATES
@@ -146,3 +148,21 @@ def test_a_website_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_pages_needing_a_value_still_being_made_are_left_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers cannot wait for the open data files' sizes, which another process is making:
+    the Data pages come back unrendered and the parent renders them once the sizes are there."""
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 10)  # the 54 Kalteng pages count as a big site
+    content = load_content(Settings(CONTENT, TEMPLATES, Path("unused")))
+    site_plan = plan.plan(content, with_pdf=False)
+    sizes = {path: len(data) for path, data in opendata.data_files(content).items()}
+    envs = render.environments(TEMPLATES)
+    pages = [p for p in site_plan.pages if p.key in ("data.html", "index.html", "kabupaten/kapuas.html")]
+    later = background.LaterMapping(background.Later(lambda: sizes))
+    parallel = list(render.render_pages(envs, pages, content, site_plan, History(), ChangeLog(), later, workers=2))
+    serial = list(render.render_pages(envs, pages, content, site_plan, History(), ChangeLog(), sizes, workers=1))
+    assert later.ready  # the parent made the sizes when it rendered the Data pages
+    assert [p.path for p, *_ in parallel[-2:]] == ["data.html", "en/data.html"]  # last, by the parent
+    assert {p.path: html for p, html, _ in parallel} == {p.path: html for p, html, _ in serial}
+    assert {p.path: r.names for p, _, r in parallel} == {p.path: r.names for p, _, r in serial}

@@ -1,0 +1,113 @@
+"""Work done in a forked process while this one goes on: the open data files, made while the pages
+render. The child inherits what it works on (no pickling of the content model); only its result
+comes back. Where forking is not safe (threads running, as in the preview server) or not available,
+the work is simply done when first asked for."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Later(Generic[T]):
+    """A value being made: `get()` waits for it (and raises what making it raised)."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._value: T | None = None
+        self._done = False
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def get(self) -> T:
+        if not self._done:
+            self._value, self._done = self._make(), True
+        return self._value  # type: ignore[return-value]
+
+
+@contextmanager
+def forked(function: Callable[..., T], *args: Any) -> Iterator[Later[T]]:
+    """`function(*args)` in a forked child process; stopped if the body ends before asking for it."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        yield Later(lambda: function(*args))
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, function, args), daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            succeeded, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the process running {function.__name__} ended without a result "
+                               f"(exit code {process.exitcode})") from None
+        if not succeeded:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield Later(result)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+
+
+def _child(send: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        outcome = (True, function(*args))
+    except BaseException as error:  # handed to the parent, which raises it where it waits
+        outcome = (False, error)
+    send.send(outcome)
+    send.close()
+
+
+class LaterMapping(Mapping[K, V]):
+    """A mapping that is made only when a template first looks into it."""
+
+    def __init__(self, later: Later[Mapping[K, V]]) -> None:
+        self._later = later
+
+    @property
+    def ready(self) -> bool:
+        return self._later.done
+
+    def __getitem__(self, key: K) -> V:
+        return self._later.get()[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._later.get())
+
+    def __len__(self) -> int:
+        return len(self._later.get())
+
+
+class NotReady(Exception):
+    """A forked worker looked into a value its parent process is still making."""
+
+
+class Unready(Mapping[Any, Any]):
+    """Stands in, in a forked worker, for a LaterMapping not made yet: any look raises NotReady, so
+    the worker leaves that page to the parent, which can wait for the value."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise NotReady
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotReady
+
+    def __len__(self) -> int:
+        raise NotReady
