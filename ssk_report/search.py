@@ -77,7 +77,7 @@ def indexing(root: Path, cache: Path, pages: Mapping[str, bytes], where: Mapping
             key = _key(members)
             kept = cache / (name or "main") / key
             if kept.is_dir():
-                shutil.copytree(kept, root / FOLDER / name, dirs_exist_ok=True)
+                shutil.copytree(kept, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
                 continue
             source, out = work / f"{name or 'main'}-site", work / f"{name or 'main'}-index"
             for path in members:
@@ -100,7 +100,7 @@ def indexing(root: Path, cache: Path, pages: Mapping[str, bytes], where: Mapping
             _sort_entry(out / "pagefind-entry.json")
             if name:
                 _strip(out)
-            shutil.copytree(out, root / FOLDER / name, dirs_exist_ok=True)
+            shutil.copytree(out, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
             _keep(out, cache / (name or "main"), key)
         _prune(cache, {name or "main" for name in groups})
     finally:
@@ -118,9 +118,11 @@ def _key(members: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _link(source: Path, target: Path) -> None:
-    """A page into a bundle's source folder: a hard link where the file system allows, else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: str | Path, target: str | Path) -> None:
+    """A hard link where the file system allows, else a copy: a page into a bundle's source folder,
+    or an index file into the output (thousands of small files; creating each anew is most of the
+    cost of reusing an index). Files in the cache are never changed in place, only replaced."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
