@@ -89,15 +89,26 @@ class Inputs:
     def digest(self, value: Any) -> str:
         """digest_of(value), reusing the hash of every model object already hashed in this build: the
         514 regency statuses of a national site share their clinics (each listing 514 participants),
-        which would otherwise be serialised once per status, and once more per page."""
+        which would otherwise be serialised once per status, and once more per page. Plain values
+        side by side (a list of numbers, a dataclass's text fields) are serialised together."""
         if isinstance(value, list | tuple):
+            if not any(_nested(item) for item in value):
+                return digest_of(value)
             return _combine(self.digest(item) for item in value)
-        if not (isinstance(value, BaseModel) or (is_dataclass(value) and not isinstance(value, type))):
+        if not _model(value):
             return digest_of(value)
         known = self._objects.get(id(value))
         if known is None:
             if is_dataclass(value):
-                found = _combine(f"{f.name}={self.digest(getattr(value, f.name))}" for f in fields(value))
+                plain: dict[str, Any] = {}
+                nested: list[str] = []
+                for f in fields(value):
+                    item = getattr(value, f.name)
+                    if _nested(item):
+                        nested.append(f"{f.name}={self.digest(item)}")
+                    else:
+                        plain[f.name] = item
+                found = _combine([digest_of(plain), *nested])
             else:
                 found = digest_of(value)
             known = self._objects[id(value)] = (value, found)  # the value is kept, so its id stays its own
@@ -112,6 +123,15 @@ class Inputs:
             parts.append(f"content.{attribute}="
                          f"{self._hash('content.' + attribute, lambda a=attribute: getattr(self.content, a))}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _model(value: Any) -> bool:
+    return isinstance(value, BaseModel) or (is_dataclass(value) and not isinstance(value, type))
+
+
+def _nested(value: Any) -> bool:
+    """Hashed on its own (and remembered): a model object, or a list or tuple that may hold some."""
+    return isinstance(value, list | tuple) or _model(value)
 
 
 def _combine(parts: Iterable[str]) -> str:
