@@ -191,5 +191,10 @@ def test_search_finds_a_regency_in_each_language(browser: Browser, server: str, 
     link = page.locator(f"#cari a[href$='{expected}']").first
     link.wait_for(timeout=10_000)
     assert watch.problems == []
+    # The tables that list every regency (overviews, chart data) are left out of the index: the
+    # regency's own page comes first, and the list of all regencies is no hit.
+    found = page.locator("#cari .pagefind-ui__result-link").evaluate_all("links => links.map(a => a.pathname)")
+    assert found[0].endswith(expected)
+    assert not [path for path in found if path.endswith(("kabupaten/index.html", "tahapan.html"))], found
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.close()
