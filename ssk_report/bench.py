@@ -2,6 +2,7 @@
 
     python -m ssk_report.bench                 # all sizes, with and without PDFs
     python -m ssk_report.bench --sizes 14 100 --no-pdf
+    python -m ssk_report.bench --sizes 514 --report-only   # the national report alone
 
 Each measurement runs in a fresh process and reports wall time, CPU time (the process and its
 workers), peak memory of the largest process, and pages per second. Baselines run on the same
@@ -91,7 +92,7 @@ def _row(label: str, m: dict, pages: int | None = None) -> str:
     return f"  {label:<34} {m['wall']:8.2f} s {m['cpu']:8.2f} s {m['peak_mib']:8.0f} MiB {rate}"
 
 
-def bench(sizes: list[int], with_pdf: bool) -> None:
+def bench(sizes: list[int], with_pdf: bool, report_only: bool = False) -> None:
     from .demo import write_demo
 
     templates = str(ROOT / "templates")
@@ -101,6 +102,9 @@ def bench(sizes: list[int], with_pdf: bool) -> None:
             content = write_demo(Path(tmp) / "content", n)
             out = str(Path(tmp) / "output")
             print(f"N = {n} regencies (synthetic)")
+            if report_only:
+                _report_probes(content, Path(tmp), templates, tagged=False)
+                continue
             html = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=False))
             pages = int(html["extra"]["pages"])
             print(_row("full build, HTML only", html, pages))
@@ -124,15 +128,7 @@ def bench(sizes: list[int], with_pdf: bool) -> None:
                 _touch_one_regency(content, "Ibu Kota (diubah lagi)")
                 one = _probe(_BUILD.format(content=str(content), templates=templates, out=out, pdf=True))
                 print(_row("one regency changed, with PDFs", one, pages + count))
-                report = _largest_report_html(content, Path(tmp))
-                weasy = _probe(_WEASY.format(html=str(report), templates=templates))
-                print(_row("baseline: WeasyPrint, largest report", weasy))
-                ours = _probe(_PDF_ONLY.format(content=str(content), templates=templates, out=str(Path(tmp) / "one")))
-                print(_row("ours: the same report", ours))
-                print(f"  {'PDF ratio (ours / one document)':<34} {ours['wall'] / weasy['wall']:8.2f}×")
-                pieces = _probe(_PDF_CHUNKED.format(html=str(report), templates=templates))
-                print(_row("ours, in chunks on every core", pieces))
-                print(f"  {'PDF ratio (chunks / one document)':<34} {pieces['wall'] / weasy['wall']:8.2f}×")
+                _report_probes(content, Path(tmp), templates)
             shutil.rmtree(Path(tmp) / "jinja", ignore_errors=True)
 
 
@@ -175,6 +171,21 @@ extra = {{"bytes": len(pdf), "workers": workers}}
 """
 
 
+def _report_probes(content: Path, tmp: Path, templates: str, tagged: bool = True) -> None:
+    """The largest report: WeasyPrint alone on its HTML as one document, ours as one tagged document
+    (unless not `tagged`), and ours in chunks."""
+    report = _largest_report_html(content, tmp)
+    weasy = _probe(_WEASY.format(html=str(report), templates=templates))
+    print(_row("baseline: WeasyPrint, largest report", weasy))
+    if tagged:
+        ours = _probe(_PDF_ONLY.format(content=str(content), templates=templates, out=str(tmp / "one")))
+        print(_row("ours: the same report", ours))
+        print(f"  {'PDF ratio (ours / one document)':<34} {ours['wall'] / weasy['wall']:8.2f}×")
+    pieces = _probe(_PDF_CHUNKED.format(html=str(report), templates=templates))
+    print(_row("ours, in chunks on every core", pieces))
+    print(f"  {'PDF ratio (chunks / one document)':<34} {pieces['wall'] / weasy['wall']:8.2f}×")
+
+
 def _largest_report_html(content: Path, tmp: Path) -> Path:
     from . import plan, render
     from .build import Settings, load_content
@@ -195,8 +206,10 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[14, 100, 514])
     parser.add_argument("--no-pdf", action="store_true", help="HTML only (PDFs take minutes at 514)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only the largest report: one document against ours in chunks")
     args = parser.parse_args(argv)
-    bench(args.sizes, with_pdf=not args.no_pdf)
+    bench(args.sizes, with_pdf=not args.no_pdf, report_only=args.report_only)
 
 
 if __name__ == "__main__":
