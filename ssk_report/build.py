@@ -111,21 +111,24 @@ def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environ
     """Every HTML page, from the page cache where its inputs are unchanged, else rendered.
     Returns how many were rendered, and a hash of each (what the search index is made from)."""
     content, sizes = inputs.content, inputs.variables["downloads"]
-    stale, written = [], {}
+    stale, hashes = [], {}
     for page in site_plan.pages:
-        html = page_cache.get(page, inputs)
-        if html is None:
-            stale.append(page)
-        else:
-            written[page.path] = html
+        found = page_cache.get(page, inputs)
+        if found is not None:
+            try:
+                write.link_file(root, page.path, found[0])
+                hashes[page.path] = found[1]
+                continue
+            except FileNotFoundError:  # removed from the cache since (another build pruned it)
+                page_cache.forget(page)
+        stale.append(page)
     for page, html, reads in render.render_pages(envs, stale, content, site_plan, past, changes, sizes,
                                                  settings.workers):
         page_cache.put(page, inputs, reads, html)
-        written[page.path] = html
+        write.write_file(root, page.path, html)
+        hashes[page.path] = hashlib.sha256(html).digest()
     page_cache.save()
-    for path, html in written.items():
-        write.write_file(root, path, html)
-    return len(stale), {path: hashlib.sha256(html).digest() for path, html in written.items()}
+    return len(stale), hashes
 
 
 def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,

@@ -28,7 +28,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel
 
-FORMAT = "ssk-report page cache 1"
+FORMAT = "ssk-report page cache 2"
 _PACKAGE = Path(__file__).parent
 
 
@@ -152,8 +152,9 @@ class PageCache:
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # no cache yet, or an unreadable one: render everything
 
-    def get(self, output: Any, inputs: Inputs) -> bytes | None:
-        """The page as rendered before, if nothing it read has changed since."""
+    def get(self, output: Any, inputs: Inputs) -> tuple[Path, bytes] | None:
+        """The file of the page as rendered before, and the SHA-256 of its bytes, if nothing it read
+        has changed since."""
         entry = self.manifest.get(output.path)
         if entry is None:
             return None
@@ -161,12 +162,12 @@ class PageCache:
         key = inputs.key(output, reads)
         if key != entry["key"]:
             return None
-        try:
-            data = (self.folder / f"{key}.html").read_bytes()
-        except OSError:
-            return None
         self.used[output.path] = entry
-        return data
+        return self.folder / f"{key}.html", bytes.fromhex(entry["sha256"])
+
+    def forget(self, output: Any) -> None:
+        """A page whose cached file turned out to be missing: it is rendered and put again."""
+        self.used.pop(output.path, None)
 
     def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> None:
         key = inputs.key(output, reads)
@@ -174,7 +175,8 @@ class PageCache:
         temporary = self.folder / f"{key}.{os.getpid()}.tmp"
         temporary.write_bytes(data)
         temporary.replace(self.folder / f"{key}.html")
-        self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content)}
+        self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content),
+                                  "sha256": hashlib.sha256(data).hexdigest()}
 
     def save(self) -> None:
         """Write the manifest of this build's pages and forget every page it did not use."""

@@ -84,15 +84,34 @@ def _swap(new: Path, out: Path) -> None:
 
 
 def write_file(root: Path, relative: str, data: bytes) -> None:
-    """Write one output file, refusing any path that would land outside `root`: an absolute path or
-    one with a `..` part. (The staging folder is new and holds no symlinks, so the path's parts are
-    all there is to check; resolving every path on disk cost seconds on a national site.)"""
+    """Write one output file, refusing any path that would land outside `root` (see `_target`)."""
+    _target(root, relative).write_bytes(data)
+
+
+def link_file(root: Path, relative: str, source: Path) -> None:
+    """Put a file from the build cache into the output: a hard link where the file system allows
+    (creating thousands of files anew is most of the cost of an incremental build), else a copy.
+    Files in the cache are never changed in place, only replaced, so the two names stay the same
+    bytes; raises FileNotFoundError if `source` is gone."""
+    target = _target(root, relative)
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, target)
+
+
+def _target(root: Path, relative: str) -> Path:
+    """The output path of `relative`, its folder made, refusing an absolute path or one with a `..`
+    part. (The staging folder is new and holds no symlinks, so the path's parts are all there is to
+    check; resolving every path on disk cost seconds on a national site.)"""
     path = PurePosixPath(relative)
     if path.is_absolute() or ".." in path.parts or "\\" in relative or not path.parts:
         raise ValueError(f"output path escapes the output folder: {relative}")
     target = root.joinpath(*path.parts)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    return target
 
 
 def copy_static(source: Path, root: Path, prefix: str = "assets") -> int:

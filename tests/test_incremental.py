@@ -166,3 +166,13 @@ def test_pages_needing_a_value_still_being_made_are_left_to_the_parent(monkeypat
     assert [p.path for p, *_ in parallel[-2:]] == ["data.html", "en/data.html"]  # last, by the parent
     assert {p.path: html for p, html, _ in parallel} == {p.path: html for p, html, _ in serial}
     assert {p.path: r.names for p, _, r in parallel} == {p.path: r.names for p, _, r in serial}
+
+
+def test_a_page_missing_from_the_cache_is_rendered_again(warm: Path, tmp_path: Path) -> None:
+    """The manifest still lists the pages, but another build pruned their files meanwhile."""
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    for page in (tmp_path / "cache" / "html" / "site").glob("*.html"):
+        page.unlink()
+    summary = build(Settings(warm / "content", TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
+    assert summary.rendered == summary.pages
+    assert files(tmp_path / "out") == files(warm / "output")
