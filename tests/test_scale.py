@@ -34,7 +34,13 @@ def test_national_site_groups_regencies_by_province(tmp_path: Path) -> None:
     assert sum(len(members) for _, members in groups) == 30
     out = run_build(tmp_path, content_dir, pdf=False)
     home = (out / "index.html").read_text()
-    assert home.count("<h3>Provinsi Sintetis") == 3
+    listing = (out / "kabupaten" / "index.html").read_text()
+    for province, members in groups:  # the home page: one row per province, linking to its regencies
+        anchor = f"provinsi-{province.kemendagri_code}"
+        assert f'href="kabupaten/index.html#{anchor}">{province.name}</a>' in home
+        assert f'<h3 id="{anchor}">Provinsi {province.name}</h3>' in listing
+        assert all(f'href="{s.regency.slug}.html"' in listing for s in members)
+    assert 'class="regencies' not in home and 'class="regencies' in listing  # the table of every regency
 
 
 def test_national_site_refuses_a_regency_of_an_unknown_province(tmp_path: Path) -> None:
