@@ -182,7 +182,7 @@ class ParseCache:
         self._kept: dict[bytes, bytes] = {}
         self._used: dict[bytes, bytes] = {}
         try:
-            kept = pickle.loads(path.read_bytes())
+            kept = pickle.loads(path.read_bytes())  # noqa: S301 (the build cache is trusted, SECURITY.md)
             self._kept = kept if isinstance(kept, dict) else {}
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             pass  # no cache yet, or an unreadable one: parse everything
@@ -192,7 +192,7 @@ class ParseCache:
         stored = self._kept.get(key)
         if stored is not None:
             self._used[key] = stored
-            data, positions = pickle.loads(stored)
+            data, positions = pickle.loads(stored)  # noqa: S301 (as above)
             return data, positions, []
         data, positions, problems = parse_yaml(text, path, first_line)
         if not problems:
@@ -396,7 +396,8 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[RawContent, list[
         clinics=clinics,
         pages=pages,
         regency_files=regency_files,
-        provinces=load_yaml_file(root / "provinces.yaml", problems, parse) if (root / "provinces.yaml").is_file() else None,
+        provinces=(load_yaml_file(root / "provinces.yaml", problems, parse)
+                   if (root / "provinces.yaml").is_file() else None),
         # open data (issue 5): the schematic map's tile positions; a province may have none.
         map=load_yaml_file(root / "map.yaml", problems, parse) if _present(root / "map.yaml") else None,
     )

@@ -136,8 +136,9 @@ def _strip(bundle: Path) -> None:
 
 
 def _keep(index: Path, cache: Path, key: str) -> None:
-    """Move `index` into the cache: one index per bundle, the latest, for the next build. Best effort: when another build (of
-    another output folder beside this one) stores its own at the same moment, this one is not kept."""
+    """Move `index` into the cache: one index per bundle, the latest, for the next build. Best effort:
+    when another build (of another output folder beside this one) stores its own at the same moment,
+    this one is not kept."""
     temporary = Path(tempfile.mkdtemp(prefix=f".{cache.name}-", dir=cache.parent))
     try:
         index.rename(temporary / key)

@@ -15,9 +15,9 @@ import pytest
 
 from ssk_report import background, opendata, pagecache, plan, render
 from ssk_report.build import Settings, build, load_content
+from ssk_report.demo import write_demo
 from ssk_report.diff import ChangeLog
 from ssk_report.history import History
-from ssk_report.demo import write_demo
 
 from .conftest import CONTENT, TEMPLATES
 

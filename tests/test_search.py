@@ -110,7 +110,8 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
 
 @pytest.mark.parametrize(("path", "expected"), [
     ("cari.html", "kabupaten/lamandau.html"), ("en/cari.html", "en/kabupaten/lamandau.html")])
-def test_the_search_page_finds_a_regency_in_its_part(parted: Path, browser: Browser, path: str, expected: str) -> None:
+def test_the_search_page_finds_a_regency_in_its_part(parted: Path, browser: Browser,  # noqa: F811 (the fixture)
+                                                     path: str, expected: str) -> None:
     handler = functools.partial(QuietHandler, directory=str(parted))  # served one folder up: a sub-path
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
