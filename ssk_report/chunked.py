@@ -8,14 +8,15 @@ chunk paginates exactly like the same pages of the whole document.
    whole document with the same <head>. A first page, dropped later, carries in the running headers
    set before the chunk (CSS string-set); the page-number footer is left blank.
 2. Worker processes render the chunks and report where each anchor and bookmark landed, page by page.
-3. A skeleton is rendered last: the front matter with the contents' page numbers written in, then
-   one empty page per body page, so that counter(pages) is the real total; the empty pages carry
-   only the page-number footer. Its page count is guessed beside the chunks and checked.
-4. pypdf merges front and body pages, stamps each body page with its skeleton page's footer, and
-   writes one outline, one table of named destinations and the links between parts.
+3. Two documents are rendered last, side by side: the front matter with the contents' page numbers
+   written in, and a skeleton of every page's footer — the front matter laid out but not drawn, then
+   one empty page per body page, so that counter(pages) is the real total. The front matter's page
+   count is guessed beside the chunks and checked.
+4. pypdf merges front and body pages, stamps each page with its skeleton page's footer, and writes
+   one outline, one table of named destinations and the links between parts.
 
 Dropped: the PDF/UA structure tree, which pypdf cannot merge; a chunked report is untagged (and its
-chunks render faster without tags). A PDF/A-*b copy keeps the skeleton's XMP, output intent and
+chunks render faster without tags). A PDF/A-*b copy keeps the front matter's XMP, output intent and
 attachments. Reports with fewer than THRESHOLD split points stay one tagged document.
 """
 
@@ -190,40 +191,66 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
     body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
     front_pages = len(alone.anchors)
     while True:
-        html = _skeleton(front, head_end, body, front_pages, parser.targets)
-        skeleton = pool.submit(render_document, html, job.templates, job.source, job.path, variant,
-                               job.attachments).result()
-        if len(skeleton.anchors) - len(body) == front_pages:
-            return _merge(skeleton, front_pages, chunks, body)
-        front_pages = len(skeleton.anchors) - len(body)
+        # Side by side: the front matter with the contents' page numbers and their dot leaders (the
+        # slow part), and the footers of every page (see _skeleton).
+        numbered = pool.submit(render_document, _contents(front, head_end, body, front_pages, parser.targets),
+                               job.templates, job.source, job.path, variant, job.attachments)
+        skeleton = pool.submit(render_document, _skeleton(front, head_end, body, front_pages, parser.targets),
+                               job.templates, job.source, f"{job.path}#folios", variant)
+        contents, folios = numbered.result(), skeleton.result()
+        if len(contents.anchors) != front_pages:  # the numbers made the contents longer or shorter
+            front_pages = len(contents.anchors)
+        elif len(folios.anchors) - len(body) == front_pages:
+            return _merge(contents, folios, front_pages, chunks, body)
+        else:  # the leaders moved a line break after all: footers from the front matter as numbered
+            html = _skeleton(front, head_end, body, front_pages, parser.targets, leaders=True)
+            folios = pool.submit(render_document, html, job.templates, job.source, f"{job.path}#folios",
+                                 variant).result()
+            return _merge(contents, folios, front_pages, chunks, body)
 
 
-def _skeleton(front: str, head_end: int, body: list[tuple[Rendered, int]], front_pages: int,
-              targets: list[str]) -> str:
-    """The front matter, its contents' page numbers written in, then one empty page per body page with
-    only its footer, so that counter(pages) is the total. (With target-counter() and the anchors on
-    those pages, WeasyPrint would lay the long contents out twice.)"""
+def _entries(body: list[tuple[Rendered, int]], front_pages: int, targets: list[str], leaders: bool) -> str:
+    """CSS writing each contents entry's page number in (with target-counter() and the anchors in
+    the same document, WeasyPrint would lay the long contents out twice)."""
     numbers: dict[str, int] = {}
     for number, (chunk, page) in enumerate(body, start=front_pages + 1):
         numbers.update({name: number for name in chunk.anchors[page] if name not in numbers})
-    entries = "".join(f"a[href={_css_string('#' + name)}]::after {{ content: {CONTENTS_ENTRY.format(numbers[name])} }}"
-                      for name in dict.fromkeys(targets) if name in numbers)
+    entry = CONTENTS_ENTRY if leaders else '"{}"'
+    return "".join(f"a[href={_css_string('#' + name)}]::after {{ content: {entry.format(numbers[name])} }}"
+                   for name in dict.fromkeys(targets) if name in numbers)
+
+
+def _contents(front: str, head_end: int, body: list[tuple[Rendered, int]], front_pages: int,
+              targets: list[str]) -> str:
+    """The front matter as printed, its contents' page numbers written in, without the page-number
+    footer (stamped from the skeleton, like every body page's)."""
+    css = f"@page {{ @{FOLIO} {{ content: none }} }} {_entries(body, front_pages, targets, leaders=True)}"
+    return f"{front[:head_end]}<style>{css}</style>{front[head_end:]}"
+
+
+def _skeleton(front: str, head_end: int, body: list[tuple[Rendered, int]], front_pages: int,
+              targets: list[str], leaders: bool = False) -> str:
+    """Every page's footer and nothing else: the front matter laid out but not drawn, then one empty
+    page per body page, so that counter(pages) is the total. The contents' numbers are written in
+    without leaders, which change no line break but cost seconds (checked by the caller)."""
     blank = " ".join(f"@{box} {{ content: none }}" for box in MARGIN_BOXES if box != FOLIO)
-    css = f"@page ssk-folio {{ {blank} }} .ssk-folio {{ page: ssk-folio; break-before: page }} {entries}"
+    css = (f"@page {{ {blank} }} @page ssk-folio {{ {blank} }} body * {{ visibility: hidden }} "
+           f".ssk-folio {{ page: ssk-folio; break-before: page }} {_entries(body, front_pages, targets, leaders)}")
     return f"{front[:head_end]}<style>{css}</style>{front[head_end:]}" + '<div class="ssk-folio"></div>' * len(body)
 
 
-def _merge(skeleton: Rendered, front_pages: int, chunks: Sequence[Rendered], body: list[tuple[Rendered, int]]) -> bytes:
-    frame = PdfReader(io.BytesIO(skeleton.pdf))
+def _merge(contents: Rendered, skeleton: Rendered, front_pages: int, chunks: Sequence[Rendered],
+           body: list[tuple[Rendered, int]]) -> bytes:
+    frame = PdfReader(io.BytesIO(contents.pdf))
+    folios = PdfReader(io.BytesIO(skeleton.pdf))
     writer = PdfWriter()
-    for page in frame.pages[:front_pages]:
-        writer.add_page(page)
     readers = {id(chunk): PdfReader(io.BytesIO(chunk.pdf)) for chunk in chunks}
     push, pop, show = (_stream(writer, data) for data in (b"q\n", b"\nQ\n", b"/SskFolio Do\n"))
-    for number, (chunk, index) in enumerate(body, start=front_pages):
-        page = writer.add_page(readers[id(chunk)].pages[index])
+    pages = [*frame.pages[:front_pages], *(readers[id(chunk)].pages[index] for chunk, index in body)]
+    for number, source in enumerate(pages):
+        page = writer.add_page(source)
         # The skeleton page's footer, drawn over the page as a form with its own fonts.
-        folio = frame.pages[number]
+        folio = folios.pages[number]
         form = _stream(writer, folio.get_contents().get_data(), {  # type: ignore[union-attr]
             "/Type": NameObject("/XObject"), "/Subtype": NameObject("/Form"), "/BBox": folio.mediabox,
             "/Resources": folio.raw_get("/Resources").clone(writer)})
@@ -232,10 +259,10 @@ def _merge(skeleton: Rendered, front_pages: int, chunks: Sequence[Rendered], bod
         xobjects[NameObject("/SskFolio")] = form
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
-        contents = page.raw_get("/Contents")
-        parts = contents if isinstance(contents, list) else [contents]
+        streams = page.raw_get("/Contents")
+        parts = streams if isinstance(streams, list) else [streams]
         page[NameObject("/Contents")] = ArrayObject([push, *parts, pop, show])
-    placed = [(skeleton, page) for page in range(front_pages)] + body
+    placed = [(contents, page) for page in range(front_pages)] + body
     _link(writer, placed)
     _outline(writer, placed)
     root = cast(DictionaryObject, frame.trailer["/Root"])
