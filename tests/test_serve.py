@@ -349,12 +349,18 @@ def test_serve_on_a_port_in_use_is_a_usage_error(content_dir: Path, tmp_path: Pa
     assert not (tmp_path / "o").exists()  # nothing was built
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the command as it would from a shell: a signal the test runner ignores (some
+    library it runs can leave SIGINT ignored) would be ignored by its children too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_serve_prints_its_url_and_stops_cleanly_on_ctrl_c(content_dir: Path, tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "ssk_report", "serve", "--content", str(content_dir), "--templates", str(TEMPLATES),
          "--out", str(tmp_path / "output"), "--port", "0", "--no-pdf"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_as_from_a_terminal)
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline(), process.stdout.readline()]
