@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import time
@@ -124,9 +123,8 @@ def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environ
         stale.append(page)
     for page, html, reads in render.render_pages(envs, stale, content, site_plan, past, changes, sizes,
                                                  settings.workers):
-        page_cache.put(page, inputs, reads, html)
+        hashes[page.path] = page_cache.put(page, inputs, reads, html)
         write.write_file(root, page.path, html)
-        hashes[page.path] = hashlib.sha256(html).digest()
     page_cache.save()
     return len(stale), hashes
 

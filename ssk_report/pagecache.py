@@ -169,14 +169,17 @@ class PageCache:
         """A page whose cached file turned out to be missing: it is rendered and put again."""
         self.used.pop(output.path, None)
 
-    def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> None:
+    def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> bytes:
+        """Keep a rendered page; returns the SHA-256 of its bytes."""
         key = inputs.key(output, reads)
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f"{key}.{os.getpid()}.tmp"
         temporary.write_bytes(data)
         temporary.replace(self.folder / f"{key}.html")
+        sha = hashlib.sha256(data)
         self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content),
-                                  "sha256": hashlib.sha256(data).hexdigest()}
+                                  "sha256": sha.hexdigest()}
+        return sha.digest()
 
     def save(self) -> None:
         """Write the manifest of this build's pages and forget every page it did not use."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import write
 
 if TYPE_CHECKING:
     from .plan import Output
@@ -130,14 +131,9 @@ def _key(members: Mapping[str, bytes]) -> str:
 
 
 def _link(source: str | Path, target: str | Path) -> None:
-    """A hard link where the file system allows, else a copy: a page into a bundle's source folder,
-    or an index file into the output (thousands of small files; creating each anew is most of the
-    cost of reusing an index). Files in the cache are never changed in place, only replaced."""
+    """A page into a bundle's source folder, or an index file into the output."""
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    write.link_or_copy(source, target)
 
 
 def _strip(bundle: Path) -> None:

@@ -89,16 +89,20 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
 
 
 def link_file(root: Path, relative: str, source: Path) -> None:
-    """Put a file from the build cache into the output: a hard link where the file system allows
-    (creating thousands of files anew is most of the cost of an incremental build), else a copy.
-    Files in the cache are never changed in place, only replaced, so the two names stay the same
-    bytes; raises FileNotFoundError if `source` is gone."""
-    target = _target(root, relative)
+    """Put a file from the build cache into the output (see `link_or_copy`); raises
+    FileNotFoundError if `source` is gone."""
+    link_or_copy(source, _target(root, relative))
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link where the file system allows (creating thousands of files anew is most of the cost
+    of an incremental build), else a copy. Files in the cache are never changed in place, only
+    replaced, so the two names stay the same bytes."""
     try:
         os.link(source, target)
     except FileNotFoundError:
         raise
-    except OSError:  # another file system, or one without hard links
+    except OSError:  # another file system, one without hard links, or the target exists
         shutil.copyfile(source, target)
 
 
