@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from ssk_report import plan, render
 from ssk_report.build import Settings, load_content
 from ssk_report.demo import LABEL, write_demo
 from ssk_report.errors import ContentError
 
-from .conftest import run_build
+from .conftest import TEMPLATES, run_build
 
 
 def test_demo_is_repeatable_and_labelled_synthetic(tmp_path: Path) -> None:
@@ -49,3 +50,25 @@ def test_national_site_refuses_a_regency_of_an_unknown_province(tmp_path: Path) 
     regency.write_text(regency.read_text().replace("kemendagri_code: '11.01'", "kemendagri_code: '99.01'"))
     with pytest.raises(ContentError, match=r"kemendagri_code: provinsi tidak dikenal \(\"99.01\""):
         load_content(Settings(content_dir=content_dir))
+
+
+def test_national_report_charts_count_long_bars_instead_of_naming_every_regency(tmp_path: Path) -> None:
+    """A printed bar of more than 40 regencies gives their number and where the names are; a short
+    bar (and the website, which folds its table away) names them."""
+    content = load_content(Settings(content_dir=write_demo(tmp_path / "content", 60)))
+    site_plan = plan.plan(content, languages=("id",))
+    report = next(o for o in site_plan.documents if o.key.startswith("report:"))
+    html = render.render_html(render.environments(TEMPLATES, ("id",)), report, content, site_plan)
+    start = html.index('id="grafik-tahap"')
+    chart = html[start:html.index("</table>", start)]
+    rows = [(s.stage, [x for x in content.statuses if x.stage == s.stage]) for s in content.statuses]
+    long = {stage: members for stage, members in rows if len(members) > 40}
+    short = {stage: members for stage, members in rows if len(members) <= 40}
+    assert long and short, "the demo should give one bar over 40 regencies and one under"
+    assert chart.count("terlalu banyak untuk dicetak; lihat versi web atau data terbuka") == len(long)
+    for members in long.values():
+        assert not any(s.regency.name in chart for s in members)
+    for members in short.values():
+        assert all(s.regency.name in chart for s in members)
+    home = (run_build(tmp_path, tmp_path / "content", pdf=False) / "index.html").read_text()
+    assert all(s.regency.name in home for s in content.statuses)
