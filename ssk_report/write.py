@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,7 +81,18 @@ def _swap(new: Path, out: Path) -> None:
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rename(out, old / "previous")
     os.rename(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_later(old)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete the previous output in a process of its own: the new output is already in place, and
+    deleting a national site's thousands of files would hold the build up for a quarter of a second.
+    Should that process not finish, the next build removes the folder (see `_remove_leftovers`)."""
+    try:  # the shell returns at once and leaves `rm` to the system (no child of ours to wait for)
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" &', "sh", str(folder)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, check=True)
+    except (OSError, subprocess.CalledProcessError):  # no POSIX shell here
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_file(root: Path, relative: str, data: bytes) -> None:

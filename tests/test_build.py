@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +89,25 @@ def test_interrupted_build_keeps_previous_output(tmp_path: Path, monkeypatch: py
     assert snapshot(out) == before
     # No temporary folder is left; the lock file and the PDF cache stay on purpose.
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".ssk-cache") == [".output.lock", "output"]
+
+
+def test_a_rebuild_removes_the_previous_output_in_the_background(tmp_path: Path, content_dir: Path) -> None:
+    """The replaced output is deleted by a process of its own (the build does not wait for it), and
+    a folder such a process left behind is removed by the next build."""
+    out = run_build(tmp_path, content_dir, pdf=False)
+    regency = content_dir / "regencies" / "katingan.yaml"
+    regency.write_text(regency.read_text() + "\n# edited\n")
+    run_build(tmp_path, content_dir, pdf=False)
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".output.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob(".output.old-*"))
+    stray = tmp_path / ".output.old-killed" / "previous"
+    stray.mkdir(parents=True)
+    (stray / "index.html").write_text("old")
+    regency.write_text(regency.read_text() + "# edited again\n")
+    run_build(tmp_path, content_dir, pdf=False)
+    assert not (tmp_path / ".output.old-killed").exists() and (out / "index.html").exists()
 
 
 def test_second_build_at_once_is_refused(tmp_path: Path) -> None:
