@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -394,6 +394,10 @@ class RegencyStatus:
     completeness: Completeness
     indicators: tuple[IndicatorStatus, ...]
     clinics: tuple[Clinic, ...]
+
+    # For page keys (pagecache.Inputs.digest): the clinics are shared by every status (each listing
+    # up to 514 participants), so they are hashed once apart; the rest is serialised in one go.
+    HASHED_APART: ClassVar[tuple[str, ...]] = ("clinics",)
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -40,13 +40,14 @@ def code_digest(templates: Path) -> str:
     return digest_of([FORMAT, *libraries, files_digest(_PACKAGE, (".py", ".po")), files_digest(templates)])
 
 
-def digest_of(value: Any) -> str:
-    """A stable hash of a model value; raises TypeError for what cannot be serialised (a method)."""
+def digest_of(value: Any, exclude: set[str] | None = None) -> str:
+    """A stable hash of a model value (less its `exclude` fields); raises TypeError for what cannot
+    be serialised (a method)."""
     def refuse(unknown: Any) -> Any:
         raise TypeError(type(unknown).__name__)
 
     try:
-        return hashlib.sha256(pydantic_core.to_json(value, fallback=refuse)).hexdigest()
+        return hashlib.sha256(pydantic_core.to_json(value, exclude=exclude, fallback=refuse)).hexdigest()
     except pydantic_core.PydanticSerializationError as error:
         raise TypeError(str(error)) from None
 
@@ -87,10 +88,11 @@ class Inputs:
         return self._memo[label]
 
     def digest(self, value: Any) -> str:
-        """digest_of(value), reusing the hash of every model object already hashed in this build: the
-        514 regency statuses of a national site share their clinics (each listing 514 participants),
-        which would otherwise be serialised once per status, and once more per page. Plain values
-        side by side (a list of numbers, a dataclass's text fields) are serialised together."""
+        """digest_of(value), reusing the hash of every model object already hashed in this build. A
+        value is serialised whole in one call (pydantic-core's serialiser, fast), except the fields a
+        dataclass names in HASHED_APART: values shared by many objects, hashed once and remembered —
+        the 514 regency statuses of a national site share their clinics, each listing 514
+        participants, which would otherwise be serialised once per status, and again per page."""
         if isinstance(value, list | tuple):
             if not any(_nested(item) for item in value):
                 return digest_of(value)
@@ -99,18 +101,10 @@ class Inputs:
             return digest_of(value)
         known = self._objects.get(id(value))
         if known is None:
-            if is_dataclass(value):
-                plain: dict[str, Any] = {}
-                nested: list[str] = []
-                for f in fields(value):
-                    item = getattr(value, f.name)
-                    if _nested(item):
-                        nested.append(f"{f.name}={self.digest(item)}")
-                    else:
-                        plain[f.name] = item
-                found = _combine([digest_of(plain), *nested])
-            else:
-                found = digest_of(value)
+            apart: tuple[str, ...] = getattr(value, "HASHED_APART", ())
+            found = digest_of(value, set(apart) or None)
+            if apart:
+                found = _combine([found, *(f"{name}={self.digest(getattr(value, name))}" for name in apart)])
             known = self._objects[id(value)] = (value, found)  # the value is kept, so its id stays its own
         return known[1]
 
