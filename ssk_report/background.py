@@ -43,7 +43,9 @@ def forked(function: Callable[..., T], *args: Any) -> Iterator[Later[T]]:
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, function, args), daemon=True)
+    # Not a daemon, so that it may fork in turn (the open data files make their workbook beside the
+    # rest); it is stopped below in any case.
+    process = context.Process(target=_child, args=(send, function, args))
     process.start()
     send.close()
 

@@ -20,6 +20,7 @@ import pydantic_core
 import xlsxwriter  # type: ignore[import-untyped]  # no type information published
 from pydantic import BaseModel
 
+from . import background
 from .i18n import regency_name
 from .model import (
     Actual,
@@ -131,9 +132,11 @@ SOURCE_COLUMNS = (
 def data_files(content: Content) -> dict[str, bytes]:
     """Every download by its path in the output folder (shared by both languages), in a stable order."""
     tables = _tables(content)
-    files = {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
-    files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
-    files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, [t for t in tables if "/" not in t.path])
+    # The workbook, the slowest file (0.8 s at 514 regencies), is made in a process of its own.
+    with background.forked(_workbook, content, [t for t in tables if "/" not in t.path]) as workbook:
+        files = {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
+        files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
+        files[f"{FOLDER}/ssk-report.xlsx"] = workbook.get()
     files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
     files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, files))
     return files
