@@ -88,7 +88,6 @@ class Indexer:
         self.expected = Counter(where.values())
         self.groups: dict[str, dict[str, bytes]] = defaultdict(dict)
         self.runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
-        self.kept: list[tuple[str, Path]] = []
         cache.mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
 
@@ -103,8 +102,8 @@ class Indexer:
         members = self.groups[name]
         key = _key(members)
         kept = self.cache / (name or "main") / key
-        if kept.is_dir():  # linked into place at the end, when the build has nothing else to do
-            self.kept.append((name, kept))
+        if kept.is_dir():
+            shutil.copytree(kept, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
             return
         source, out = self.work / f"{name or 'main'}-site", self.work / f"{name or 'main'}-index"
         for path in members:
@@ -117,8 +116,6 @@ class Indexer:
         """Wait for every bundle, put its index in place and keep it in the cache."""
         unwritten = sorted(name for name, count in self.expected.items() if len(self.groups.get(name, {})) != count)
         assert not unwritten, f"search bundles whose pages were not all written: {unwritten}"
-        for name, kept in self.kept:
-            shutil.copytree(kept, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
         for name, key, out, process in self.runs:
             stdout, stderr = process.communicate()
             if process.returncode != 0:
