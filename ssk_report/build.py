@@ -88,11 +88,9 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
                                   everything=content_files,
                                   always=_shared_digest(code, content, site_plan))
         with write.staging(settings.out_dir, fingerprint) as root:
-            # Pagefind indexes each bundle of pages in a process of its own once they are all written,
-            # while this one goes on with the rest.
-            with search.indexing(root, caches / "search", search.bundles(site_plan.pages)) as indexer:
-                rendered = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes,
-                                        indexer.add)
+            rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
+            # Pagefind indexes the pages in its own processes while this one goes on with the rest.
+            with search.indexing(root, caches / "search", pages, search.bundles(site_plan.pages)):
                 write.copy_static(settings.templates_dir / "static", root)
                 for path, data in downloads.get().items():
                     write.write_file(root, path, data)
@@ -108,29 +106,27 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
 
 def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environment],
                  page_cache: pagecache.PageCache, inputs: pagecache.Inputs, site_plan: plan.Plan,
-                 past: history.History, changes: diff.ChangeLog, written: Callable[[str, bytes], None]) -> int:
-    """Every HTML page, from the page cache where its inputs are unchanged, else rendered; `written`
-    is told each page's path and a hash of its bytes once it is in place (the search index is made
-    from them). Returns how many pages were rendered."""
+                 past: history.History, changes: diff.ChangeLog) -> tuple[int, dict[str, bytes]]:
+    """Every HTML page, from the page cache where its inputs are unchanged, else rendered.
+    Returns how many were rendered, and a hash of each (what the search index is made from)."""
     content, sizes = inputs.content, inputs.variables["downloads"]
-    stale = []
+    stale, hashes = [], {}
     for page in site_plan.pages:
         found = page_cache.get(page, inputs)
         if found is not None:
             try:
                 write.link_file(root, page.path, found[0])
-                written(page.path, found[1])
+                hashes[page.path] = found[1]
                 continue
             except FileNotFoundError:  # removed from the cache since (another build pruned it)
                 page_cache.forget(page)
         stale.append(page)
     for page, html, reads in render.render_pages(envs, stale, content, site_plan, past, changes, sizes,
                                                  settings.workers):
-        digest = page_cache.put(page, inputs, reads, html)
+        hashes[page.path] = page_cache.put(page, inputs, reads, html)
         write.write_file(root, page.path, html)
-        written(page.path, digest)
     page_cache.save()
-    return len(stale)
+    return len(stale), hashes
 
 
 def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,

@@ -6,13 +6,11 @@ same for the same pages, so builds stay byte-identical.
 
 Pagefind has no incremental mode, and indexing a national site takes seconds. So a site with many
 regencies is indexed in parts: the regency pages are shared out over a few bundles by a hash of
-their slug (pagefind/part-NN/), the Data pages make a part of their own (pagefind/part-data/: they
-are written last, once the open data files are made), the other pages (home, lists, clinics) make
-the main bundle (pagefind/), and the search page merges them in the browser (Pagefind's mergeIndex;
-its WebAssembly is loaded once, from the main bundle). Every bundle is indexed in its own process as
-soon as its last page is written, beside the rest of the build, and kept in the cache under a hash
-of its pages: after one regency changes, only its part, the main bundle and the Data part are
-indexed again. A province's site is one bundle.
+their slug (pagefind/part-NN/), the other pages (home, lists, clinics) make the main bundle
+(pagefind/), and the search page merges them in the browser (Pagefind's mergeIndex; its
+WebAssembly is loaded once, from the main bundle). Every bundle is indexed in its own process,
+beside the rest of the build, and kept in the cache under a hash of its pages: after one regency
+changes, only its part and the main bundle are indexed again. A province's site is one bundle.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -46,27 +44,13 @@ PART_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
 LAYOUT = "2"  # bumped when what goes into a kept bundle changes
 
 
-DATA_TEMPLATE = "site/data.html.j2"
-DATA_PART = "part-data"
-
-
 def bundles(pages: Iterable[Output]) -> dict[str, str]:
     """Which bundle indexes each page: output path -> folder inside pagefind/ ("" for the main bundle).
-    Both languages of a regency go to the same part, so a change to it re-indexes one part. On a site
-    in parts, the Data pages (which wait for the open data files) make a small part of their own, so
-    that the main bundle need not wait for them."""
+    Both languages of a regency go to the same part, so a change to it re-indexes one part."""
     pages = list(pages)
     slugs = {o.key for o in pages if o.template == REGENCY_TEMPLATE}
     count = math.ceil(len(slugs) / PER_PART) if len(slugs) >= PARTS_FROM else 0
-
-    def bundle(o: Output) -> str:
-        if not count:
-            return ""
-        if o.template == REGENCY_TEMPLATE:
-            return _part(o.key, count)
-        return DATA_PART if o.template == DATA_TEMPLATE else ""
-
-    return {o.path: bundle(o) for o in pages}
+    return {o.path: _part(o.key, count) if count and o.template == REGENCY_TEMPLATE else "" for o in pages}
 
 
 def parts(pages: Iterable[Output]) -> tuple[str, ...]:
@@ -78,74 +62,54 @@ def _part(key: str, count: int) -> str:
     return f"part-{zlib.crc32(key.encode()) % count + 1:02d}"
 
 
-class Indexer:
-    """Indexes each bundle into root/pagefind/ as soon as the last of its pages is written (`add`),
-    in a Pagefind process of its own, while the build goes on; `finish` waits for them all. A bundle
-    made from exactly the same pages before is copied from `cache` instead."""
-
-    def __init__(self, root: Path, cache: Path, where: Mapping[str, str]) -> None:
-        self.root, self.cache, self.where = root, cache, where
-        self.expected = Counter(where.values())
-        self.groups: dict[str, dict[str, bytes]] = defaultdict(dict)
-        self.runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
-        cache.mkdir(parents=True, exist_ok=True)
-        self.work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
-
-    def add(self, path: str, digest: bytes) -> None:
-        """`path` (relative to root) is written; `digest` is a hash of its bytes."""
-        name = self.where.get(path, "")
-        self.groups[name][path] = digest
-        if len(self.groups[name]) == self.expected[name]:
-            self._start(name)
-
-    def _start(self, name: str) -> None:
-        members = self.groups[name]
-        key = _key(members)
-        kept = self.cache / (name or "main") / key
-        if kept.is_dir():
-            shutil.copytree(kept, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
-            return
-        source, out = self.work / f"{name or 'main'}-site", self.work / f"{name or 'main'}-index"
-        for path in members:
-            _link(self.root / path, source / path)
-        self.runs.append((name, key, out, subprocess.Popen(
-            [*_pagefind(), "--site", str(source), "--output-path", str(out), "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-
-    def finish(self) -> None:
-        """Wait for every bundle, put its index in place and keep it in the cache."""
-        unwritten = sorted(name for name, count in self.expected.items() if len(self.groups.get(name, {})) != count)
-        assert not unwritten, f"search bundles whose pages were not all written: {unwritten}"
-        for name, key, out, process in self.runs:
+@contextmanager
+def indexing(root: Path, cache: Path, pages: Mapping[str, bytes], where: Mapping[str, str]) -> Iterator[None]:
+    """Index the HTML pages already written under `root` into root/pagefind/ while the body runs.
+    `pages`: each page's output path and a hash of its bytes; `where`: its bundle (see `bundles`).
+    A bundle made from exactly the same pages before is copied from `cache` instead."""
+    groups: dict[str, dict[str, bytes]] = defaultdict(dict)
+    for path, digest in pages.items():
+        groups[where.get(path, "")][path] = digest
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
+    runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
+    try:
+        for name, members in sorted(groups.items()):
+            key = _key(members)
+            kept = cache / (name or "main") / key
+            if kept.is_dir():
+                shutil.copytree(kept, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+                continue
+            source, out = work / f"{name or 'main'}-site", work / f"{name or 'main'}-index"
+            for path in members:
+                _link(root / path, source / path)
+            runs.append((name, key, out, subprocess.Popen(
+                [*_pagefind(), "--site", str(source), "--output-path", str(out), "--quiet"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+        yield
+    except BaseException:  # the build failed or was interrupted: stop indexing too
+        for *_, process in runs:
+            process.kill()
+            process.communicate()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    try:
+        for name, key, out, process in runs:
             stdout, stderr = process.communicate()
             if process.returncode != 0:
                 raise RuntimeError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
             _sort_entry(out / "pagefind-entry.json")
             if name:
                 _strip(out)
-            shutil.copytree(out, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
-            _keep(out, self.cache / (name or "main"), key)
-        _prune(self.cache, {name or "main" for name in self.expected})
-
-    def close(self) -> None:
-        """Stop what still runs (the build failed or was interrupted) and remove the work folder."""
-        for *_, process in self.runs:
+            shutil.copytree(out, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+            _keep(out, cache / (name or "main"), key)
+        _prune(cache, {name or "main" for name in groups})
+    finally:
+        for *_, process in runs:
             if process.poll() is None:
                 process.kill()
             process.communicate()
-        shutil.rmtree(self.work, ignore_errors=True)
-
-
-@contextmanager
-def indexing(root: Path, cache: Path, where: Mapping[str, str]) -> Iterator[Indexer]:
-    """An Indexer for the body, which writes the pages and tells it each (`Indexer.add`); when the
-    body ends, every bundle is waited for and in place. `where`: each page's bundle (see `bundles`)."""
-    indexer = Indexer(root, cache, where)
-    try:
-        yield indexer
-        indexer.finish()
-    finally:
-        indexer.close()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _pagefind() -> list[str]:

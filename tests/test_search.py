@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import re
 import shutil
 import subprocess
@@ -55,12 +54,8 @@ def test_a_big_site_is_indexed_in_parts_that_the_search_page_merges(parted: Path
     index = parted / "output" / "pagefind"
     parts = sorted(p.name for p in index.iterdir() if p.name.startswith("part-"))
     slugs = [p.stem for p in (parted / "content" / "regencies").glob("*.yaml")]
-    # the regency parts, and the Data pages' own part (they wait for the open data files; the main
-    # bundle does not wait for them)
-    assert parts == sorted({search._part(f"kabupaten/{slug}.html", 4) for slug in slugs} | {search.DATA_PART})
-    assert len(parts) >= 4
-    entry = json.loads((index / search.DATA_PART / "pagefind-entry.json").read_text())
-    assert {lang: e["page_count"] for lang, e in entry["languages"].items()} == {"id": 1, "en": 1}
+    assert parts == sorted({search._part(f"kabupaten/{slug}.html", 4) for slug in slugs})
+    assert len(parts) >= 3
     for part in parts:  # a part carries its index only; the scripts and WebAssembly come from the main bundle
         names = {p.name for p in (index / part).iterdir()}
         assert {"pagefind-entry.json", "index", "fragment"} <= names
@@ -90,7 +85,7 @@ def test_one_changed_regency_reindexes_its_part_only(
     assert started == [search._part("kabupaten/lamandau.html", 4)]  # the capital is on its own page only
     started.clear()
     build(Settings(content, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
-    assert len(started) == 2 + len({search._part(f"kabupaten/{p.stem}.html", 4)  # main, Data, regency parts
+    assert len(started) == 1 + len({search._part(f"kabupaten/{p.stem}.html", 4)
                                     for p in (content / "regencies").glob("*.yaml")})
     assert files(tmp_path / "incremental") == files(tmp_path / "fresh")  # never stale
     changed = {p for p, h in files(tmp_path / "incremental").items() if files(parted / "output").get(p) != h}
