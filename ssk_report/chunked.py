@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -190,23 +190,25 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
     alone, *chunks = [future.result() for future in futures]
     body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
     front_pages = len(alone.anchors)
+
+    def skeleton(leaders: bool = False) -> Future[Rendered]:
+        html = _skeleton(front, head_end, body, front_pages, parser.targets, leaders)
+        return pool.submit(render_document, html, job.templates, job.source, f"{job.path}#folios", variant)
+
     while True:
         # Side by side: the front matter with the contents' page numbers and their dot leaders (the
         # slow part), and the footers of every page (see _skeleton).
         numbered = pool.submit(render_document, _contents(front, head_end, body, front_pages, parser.targets),
                                job.templates, job.source, job.path, variant, job.attachments)
-        skeleton = pool.submit(render_document, _skeleton(front, head_end, body, front_pages, parser.targets),
-                               job.templates, job.source, f"{job.path}#folios", variant)
-        contents, folios = numbered.result(), skeleton.result()
+        pending = skeleton()
+        contents, folios = numbered.result(), pending.result()
         if len(contents.anchors) != front_pages:  # the numbers made the contents longer or shorter
             front_pages = len(contents.anchors)
-        elif len(folios.anchors) - len(body) == front_pages:
-            return _merge(contents, folios, front_pages, chunks, body)
-        else:  # the leaders moved a line break after all: footers from the front matter as numbered
-            html = _skeleton(front, head_end, body, front_pages, parser.targets, leaders=True)
-            folios = pool.submit(render_document, html, job.templates, job.source, f"{job.path}#folios",
-                                 variant).result()
-            return _merge(contents, folios, front_pages, chunks, body)
+            continue
+        if len(folios.anchors) - len(body) != front_pages:
+            # the leaders moved a line break after all: footers from the front matter as numbered
+            folios = skeleton(leaders=True).result()
+        return _merge(contents, folios, front_pages, chunks, body)
 
 
 def _entries(body: list[tuple[Rendered, int]], front_pages: int, targets: list[str], leaders: bool) -> str:
