@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 class Later(Generic[T]):
@@ -75,41 +73,3 @@ def _child(send: Connection, function: Callable[..., Any], args: tuple[Any, ...]
         outcome = (False, error)
     send.send(outcome)
     send.close()
-
-
-class LaterMapping(Mapping[K, V]):
-    """A mapping that is made only when a template first looks into it."""
-
-    def __init__(self, later: Later[Mapping[K, V]]) -> None:
-        self._later = later
-
-    @property
-    def ready(self) -> bool:
-        return self._later.done
-
-    def __getitem__(self, key: K) -> V:
-        return self._later.get()[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._later.get())
-
-    def __len__(self) -> int:
-        return len(self._later.get())
-
-
-class NotReady(Exception):
-    """A forked worker looked into a value its parent process is still making."""
-
-
-class Unready(Mapping[Any, Any]):
-    """Stands in, in a forked worker, for a LaterMapping not made yet: any look raises NotReady, so
-    the worker leaves that page to the parent, which can wait for the value."""
-
-    def __getitem__(self, key: Any) -> Any:
-        raise NotReady
-
-    def __iter__(self) -> Iterator[Any]:
-        raise NotReady
-
-    def __len__(self) -> int:
-        raise NotReady

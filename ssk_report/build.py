@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,65 +69,88 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     parsed = loader.ParseCache(caches / "yaml" / "parsed.pickle")
     raw, problems = loader.load(settings.content_dir, parsed)
     content = validate(raw, problems)
-    parsed.save()
-    untranslated = missing_translations(raw, content)
-    if settings.strict and untranslated:
-        raise ContentError(untranslated)
-    # The open data files (issue 5) are made in a forked process while the pages render here.
-    with background.forked(opendata.data_files, content) as downloads:
+    with write.staging(settings.out_dir, fingerprint) as root, \
+            background.forked(opendata.write_files, content, root) as downloads:
+        # The open data files (issue 5) are made and written by a forked process while the pages
+        # render here; it hands back their sizes. (Forked first: the XLSX workbook is the longest job.)
+        parsed.save()
+        untranslated = missing_translations(raw, content)
+        if settings.strict and untranslated:
+            raise ContentError(untranslated)
         changes = diff.change_log(settings.content_dir, content, content.site.changes_since,
                                   content.site.changes_until)
         # Only the archival PDFs carry the content files; a website-only build need not read them twice.
         snapshot = _snapshot(settings.content_dir, content, past) if settings.pdf else ()
         site_plan = plan.plan(content, with_pdf=settings.pdf)
-        # The Data page lists the files' sizes: it waits for them when it renders. For its cache key,
-        # the sizes (which no template can hash) count as all of the content, of which they are made.
-        sizes = background.LaterMapping(background.Later(lambda: {p: len(d) for p, d in downloads.get().items()}))
+        # The Data page lists the files' sizes: it renders with marks in their place, filled in when
+        # it is written. For its cache key, the sizes (which no template can hash) count as all of
+        # the content, of which they are made.
+        sizes = render.Sizes(opendata.paths(content), downloads)
         envs = render.environments(settings.templates_dir, cache_dir=caches)
         page_cache = pagecache.PageCache(caches / "html" / ("full" if settings.pdf else "site"))
         inputs = pagecache.Inputs(content, {"history": past, "changes": changes, "downloads": sizes},
                                   everything=content_files,
                                   always=_shared_digest(code, content, site_plan))
-        with write.staging(settings.out_dir, fingerprint) as root:
-            rendered, pages = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes)
-            # Pagefind indexes the pages in its own processes while this one goes on with the rest.
-            with search.indexing(root, caches / "search", pages, search.bundles(site_plan.pages)):
-                write.copy_static(settings.templates_dir / "static", root)
-                for path, data in downloads.get().items():
-                    write.write_file(root, path, data)
-                jobs = [render.PdfJob(document.path,
-                                      render.render_html(envs, document, content, site_plan, past, changes),
-                                      settings.templates_dir, _source_of(settings, document), document.variant,
-                                      snapshot if document.variant == "pdf/a-3b" else ())
-                        for document in site_plan.documents]
-                reused = _write_pdfs(root, jobs, cache.PdfCache(caches / "pdf"), settings, progress)
+        # Pagefind indexes the pages in its own processes, each bundle once its pages are written.
+        with search.indexing(root, caches / "search", search.bundles(site_plan.pages)) as index:
+            rendered = _write_pages(root, settings, envs, page_cache, inputs, site_plan, past, changes, index.add)
+            write.copy_static(settings.templates_dir / "static", root)
+            downloads.get()  # every file written
+            jobs = [render.PdfJob(document.path,
+                                  render.render_html(envs, document, content, site_plan, past, changes),
+                                  settings.templates_dir, _source_of(settings, document), document.variant,
+                                  snapshot if document.variant == "pdf/a-3b" else ())
+                    for document in site_plan.documents]
+            reused = _write_pdfs(root, jobs, cache.PdfCache(caches / "pdf"), settings, progress)
     return Summary(len(site_plan.pages), len(site_plan.documents), time.perf_counter() - started, len(untranslated),
                    reused, rendered=rendered)
 
 
 def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environment],
                  page_cache: pagecache.PageCache, inputs: pagecache.Inputs, site_plan: plan.Plan,
-                 past: history.History, changes: diff.ChangeLog) -> tuple[int, dict[str, bytes]]:
-    """Every HTML page, from the page cache where its inputs are unchanged, else rendered.
-    Returns how many were rendered, and a hash of each (what the search index is made from)."""
-    content, sizes = inputs.content, inputs.variables["downloads"]
-    stale, hashes = [], {}
+                 past: history.History, changes: diff.ChangeLog, written: Callable[[str, bytes], None]) -> int:
+    """Every HTML page, from the page cache where its inputs are unchanged, else rendered; each is
+    handed to `written` with a hash of its bytes once it is in the output (for the search index).
+    Returns how many were rendered."""
+    stale, found = [], []
     for page in site_plan.pages:
-        found = page_cache.get(page, inputs)
-        if found is not None:
+        entry = page_cache.get(page, inputs)
+        if entry is None:
+            stale.append(page)
+        else:
+            found.append((page, *entry))
+    # Regency pages first: each search part is indexed (half a second) as soon as its pages are in.
+    stale.sort(key=lambda page: page.template != search.REGENCY_TEMPLATE)
+    missing = []  # removed from the cache since its manifest was read (another build pruned it)
+    with _rendering(envs, stale, inputs, site_plan, past, changes, settings) as fresh:
+        for page, file, digest in found:  # linked while the workers render the others
             try:
-                write.link_file(root, page.path, found[0])
-                hashes[page.path] = found[1]
-                continue
-            except FileNotFoundError:  # removed from the cache since (another build pruned it)
+                write.link_file(root, page.path, file)
+                written(page.path, digest)
+            except FileNotFoundError:
                 page_cache.forget(page)
-        stale.append(page)
-    for page, html, reads in render.render_pages(envs, stale, content, site_plan, past, changes, sizes,
-                                                 settings.workers):
-        hashes[page.path] = page_cache.put(page, inputs, reads, html)
-        write.write_file(root, page.path, html)
+                missing.append(page)
+        for page, html, reads in fresh:
+            _write_page(root, page, html, reads, page_cache, inputs, written)
+    with _rendering(envs, missing, inputs, site_plan, past, changes, settings) as fresh:
+        for page, html, reads in fresh:
+            _write_page(root, page, html, reads, page_cache, inputs, written)
     page_cache.save()
-    return len(stale), hashes
+    return len(stale) + len(missing)
+
+
+def _write_page(root: Path, page: plan.Output, html: bytes, reads: pagecache.Reads, page_cache: pagecache.PageCache,
+                inputs: pagecache.Inputs, written: Callable[[str, bytes], None]) -> None:
+    html = inputs.variables["downloads"].fill(html)  # the Data page's sizes, if it shows any
+    write.write_file(root, page.path, html)
+    written(page.path, page_cache.put(page, inputs, reads, html))
+
+
+def _rendering(envs: dict[Lang, jinja2.Environment], pages: list[plan.Output], inputs: pagecache.Inputs,
+               site_plan: plan.Plan, past: history.History, changes: diff.ChangeLog,
+               settings: Settings) -> AbstractContextManager[Iterator[tuple[plan.Output, bytes, pagecache.Reads]]]:
+    return render.rendering(envs, pages, inputs.content, site_plan, past, changes, inputs.variables["downloads"],
+                            settings.workers)
 
 
 def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,

@@ -84,6 +84,15 @@ def format_money(value: float | None, lang: Lang) -> str:
     return format_currency(value, "IDR", format=pattern, locale=lang, currency_digits=False).replace("\u00a0", " ")
 
 
+def format_size(size: int | None, lang: Lang) -> str:
+    """A file's size: `812 byte` / `812 bytes`, `1.234,5 KB` / `1,234.5 KB`; a dash when unknown."""
+    if size is None:
+        return "–"
+    if size < 1024:
+        return gettext("%(n)s byte", lang) % {"n": format_number(size, lang)}
+    return gettext("%(n)s KB", lang) % {"n": format_number(size / 1024, lang, 1)}
+
+
 @lru_cache(maxsize=4096)
 def format_day(value: dt.date | None, lang: Lang) -> str:
     """`2025-11-06` -> `6 November 2025` in both languages (Indonesian month names in id)."""

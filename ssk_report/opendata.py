@@ -14,13 +14,15 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import pydantic_core
 import xlsxwriter  # type: ignore[import-untyped]  # no type information published
 from pydantic import BaseModel
 
-from . import background
+from . import background, write
 from .i18n import regency_name
 from .model import (
     Actual,
@@ -131,15 +133,43 @@ SOURCE_COLUMNS = (
 
 def data_files(content: Content) -> dict[str, bytes]:
     """Every download by its path in the output folder (shared by both languages), in a stable order."""
+    return dict(_files(content))
+
+
+def paths(content: Content) -> list[str]:
+    """The path of every download, in the order they are made: known before any is made."""
+    tables = ["indikator", "kabupaten", "target", "sumber"]
+    return [*(f"{FOLDER}/{name}.csv" for name in tables),
+            *(f"{FOLDER}/kabupaten/{s.regency.slug}.csv" for s in content.statuses),
+            f"{FOLDER}/ssk-report.json", *(f"{FOLDER}/schema/{name}.schema.json" for name in schemas()),
+            f"{FOLDER}/ssk-report.xlsx", f"{FOLDER}/datapackage.json"]
+
+
+def write_files(content: Content, root: Path) -> dict[str, int]:
+    """Write every download under `root` as it is made; returns each one's size in bytes (what the
+    Data page lists). Run beside the page rendering (see build.py), so its files never travel
+    between processes."""
+    sizes = {}
+    for path, data in _files(content):
+        write.write_file(root, path, data)
+        sizes[path] = len(data)
+    return sizes
+
+
+def _files(content: Content) -> Iterator[tuple[str, bytes]]:
     tables = _tables(content)
-    # The workbook, the slowest file (0.8 s at 514 regencies), is made in a process of its own.
+    files: dict[str, bytes] = {}
+    # The workbook, the slowest file (0.8 s at 514 regencies), is made in a process of its own
+    # while the others are made and written here.
     with background.forked(_workbook, content, [t for t in tables if "/" not in t.path]) as workbook:
-        files = {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
+        files |= {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
         files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
+        files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
+        yield from files.items()
         files[f"{FOLDER}/ssk-report.xlsx"] = workbook.get()
-    files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
-    files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, files))
-    return files
+    yield f"{FOLDER}/ssk-report.xlsx", files[f"{FOLDER}/ssk-report.xlsx"]
+    package = _json(_package(content, tables, files))
+    yield f"{FOLDER}/datapackage.json", package
 
 
 # ---- Tables ------------------------------------------------------------------------------------------
@@ -409,8 +439,10 @@ _FILE_TYPES: dict[str, tuple[type[BaseModel], tuple[str, ...], str]] = {
 }
 
 
+@cache  # the same for every build of this code: made once per process (0.1 s)
 def schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema (2020-12) of each content file type, generated from the model."""
+    """The JSON Schema (2020-12) of each content file type, generated from the model. Shared: do
+    not change what it returns."""
     return {name: _file_schema(model, drop, where) for name, (model, drop, where) in _FILE_TYPES.items()}
 
 

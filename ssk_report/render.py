@@ -6,17 +6,19 @@ import datetime as dt
 import multiprocessing
 import os
 import posixpath
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import background, diff, i18n, plan
 from .diff import ChangeLog
@@ -109,6 +111,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         percent=lambda value, digits=2: i18n.format_percent(value, lang, digits),
         money=lambda value: i18n.format_money(value, lang),
         day=lambda value: i18n.format_day(value, lang),
+        filesize=lambda size: _filesize(size, lang),
         period=lambda start, end: i18n.format_period(start, end, lang),
     )
     return env
@@ -159,8 +162,23 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
     base_url = context["content"].site.base_url
     if output.key == "404.html" and base_url:
         return base_url.rstrip("/") + "/" + target
-    here = posixpath.dirname(output.path)
-    return posixpath.relpath(target, here or ".")
+    return _relative(target, posixpath.dirname(output.path))
+
+
+def _relative(target: str, here: str) -> str:
+    """posixpath.relpath(target, here or "."), in a fraction of its time for the plain relative paths
+    of our pages (a national site's pages link tens of thousands of times); a path with an empty,
+    "." or ".." part, or a target that holds `here`, goes to relpath itself."""
+    parts, base = target.split("/"), here.split("/") if here else []
+    if not _PLAIN.isdisjoint(parts) or not _PLAIN.isdisjoint(base) or f"{here}/".startswith(f"{target}/"):
+        return posixpath.relpath(target, here or ".")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:])
+
+
+_PLAIN = frozenset(("", ".", ".."))
 
 
 @jinja2.pass_context
@@ -175,7 +193,7 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
 
 def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: Content, site_plan: Plan,
                 history: History | None = None, changes: ChangeLog | None = None,
-                downloads: Mapping[str, int] | None = None, reads: Reads | None = None) -> str:
+                downloads: Mapping[str, int | Pending] | None = None, reads: Reads | None = None) -> str:
     """`downloads`: the open data files (output path -> size in bytes) that the Data page lists.
     `reads`, if given, collects what the templates read (see pagecache)."""
     env = envs[output.lang]
@@ -203,53 +221,97 @@ def _render_recorded(envs: dict[Lang, jinja2.Environment], page: Output, args: t
     return render_html(envs, page, *args, reads=reads).encode(), reads
 
 
-def _render_some(indices: list[int]) -> list[tuple[int, bytes | None, Reads | None]]:
-    """In a forked worker: render the pages at `indices`; a page that needs a value the parent is
-    still making comes back as None, for the parent to render."""
+def _render_some(indices: list[int]) -> list[tuple[int, bytes, Reads]]:
+    """In a forked worker: render the pages at `indices`."""
     assert _shared is not None
     envs, pages, args = _shared
-    done: list[tuple[int, bytes | None, Reads | None]] = []
-    for index in indices:
-        try:
-            done.append((index, *_render_recorded(envs, pages[index], args)))
-        except background.NotReady:
-            done.append((index, None, None))
-    return done
+    return [(index, *_render_recorded(envs, pages[index], args)) for index in indices]
 
 
-def render_pages(envs: dict[Lang, jinja2.Environment], pages: list[Output], content: Content, site_plan: Plan,
-                 history: History, changes: ChangeLog, downloads: Mapping[str, int],
-                 workers: int | None = None) -> Iterator[tuple[Output, bytes, Reads]]:
-    """Render `pages`, yielding each with what its templates read (for the page cache).
+@contextmanager
+def rendering(envs: dict[Lang, jinja2.Environment], pages: list[Output], content: Content, site_plan: Plan,
+              history: History, changes: ChangeLog, downloads: Mapping[str, int | Pending],
+              workers: int | None = None) -> Iterator[Iterator[tuple[Output, bytes, Reads]]]:
+    """Start rendering `pages`; yields an iterator of each page with what its templates read (for
+    the page cache), in no set order.
 
     On a big site, pages are shared out to forked processes, one per core: they inherit the loaded
     content and compiled templates instead of receiving them. Even a few pages are worth it there,
-    since the overviews each present every regency. Forking is safe only when this process runs no
-    other thread (the preview server has some), so then the pages render here, one by one."""
-    global _shared
+    since the overviews each present every regency. The workers start on entry, so the body may do
+    other work (link the cached pages) before it takes their results. Forking is safe only when
+    this process runs no other thread (the preview server has some), so then the pages render
+    here, one by one, as the iterator is read."""
     workers = workers or worker_count()
     args = (content, site_plan, history, changes, downloads)
     big = len(pages) >= PARALLEL_PAGES or (len(pages) > 1 and len(site_plan.pages) >= PARALLEL_PAGES)
     if workers < 2 or not big or threading.active_count() > 1:
-        for page in pages:
-            yield page, *_render_recorded(envs, page, args)
+        yield ((page, *_render_recorded(envs, page, args)) for page in pages)
         return
-    waiting = isinstance(downloads, background.LaterMapping) and not downloads.ready
-    _shared = (envs, pages, (*args[:-1], background.Unready()) if waiting else args)
-    left: list[int] = []
+    global _shared
+    _shared = (envs, pages, args)
+    batches = [list(range(start, len(pages), workers * 8)) for start in range(workers * 8)]
     try:
-        batches = [list(range(start, len(pages), workers * 8)) for start in range(workers * 8)]
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in pool.map(_render_some, batches):
-                for index, html, reads in done:
-                    if html is None or reads is None:
-                        left.append(index)
-                    else:
-                        yield pages[index], html, reads
+            done = pool.map(_render_some, batches)  # submitted (and the workers forked) now
+            _shared = None
+            yield ((pages[index], html, reads) for batch in done for index, html, reads in batch)
     finally:
         _shared = None
-    for index in left:  # the Data page, once the files' sizes are known
-        yield pages[index], *_render_recorded(envs, pages[index], args)
+
+
+# ---- The open data files' sizes, on the Data page --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The size of a download still being made when its page renders."""
+
+    path: str
+
+
+class Sizes(Mapping[str, "int | Pending"]):
+    """The Data page's `downloads`: each open data file's size by output path, in the order they
+    are made. Another process makes the files while the pages render (see build.py); until it is
+    done, a size is Pending, which the `filesize` filter writes as a mark. `fill` replaces the marks
+    once the sizes are known, so no page waits for them to render, and no worker for its parent."""
+
+    def __init__(self, paths: list[str], later: background.Later[dict[str, int]]) -> None:
+        self._paths, self._known, self._later = paths, set(paths), later
+
+    def __getitem__(self, path: str) -> int | Pending:
+        if self._later.done:
+            return self._later.get()[path]
+        if path not in self._known:
+            raise KeyError(path)
+        return Pending(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def fill(self, html: bytes) -> bytes:
+        """`html` with each size mark replaced by the size, waiting for the sizes if it has any."""
+        if _MARK not in html:
+            return html
+        sizes = self._later.get()
+
+        def size(found: re.Match[bytes]) -> bytes:
+            lang = cast(Lang, found[1].decode())
+            return str(escape(i18n.format_size(sizes.get(found[2].decode()), lang))).encode()
+
+        return _MARKS.sub(size, html)
+
+
+_MARK = b"\x00filesize\x00"
+_MARKS = re.compile(rb"\x00filesize\x00(id|en)\x00([^\x00]*)\x00")
+
+
+def _filesize(size: int | Pending | None, lang: Lang) -> str | Markup:
+    if isinstance(size, Pending):  # a mark for Sizes.fill (the path is ours: no NUL, and escaped here)
+        return Markup(f"\x00filesize\x00{lang}\x00{escape(size.path)}\x00")
+    return i18n.format_size(size, lang)
 
 
 @dataclass(frozen=True)

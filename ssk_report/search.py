@@ -62,54 +62,81 @@ def _part(key: str, count: int) -> str:
     return f"part-{zlib.crc32(key.encode()) % count + 1:02d}"
 
 
-@contextmanager
-def indexing(root: Path, cache: Path, pages: Mapping[str, bytes], where: Mapping[str, str]) -> Iterator[None]:
-    """Index the HTML pages already written under `root` into root/pagefind/ while the body runs.
-    `pages`: each page's output path and a hash of its bytes; `where`: its bundle (see `bundles`).
-    A bundle made from exactly the same pages before is copied from `cache` instead."""
-    groups: dict[str, dict[str, bytes]] = defaultdict(dict)
-    for path, digest in pages.items():
-        groups[where.get(path, "")][path] = digest
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
-    runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
-    try:
-        for name, members in sorted(groups.items()):
-            key = _key(members)
-            kept = cache / (name or "main") / key
-            if kept.is_dir():
-                shutil.copytree(kept, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
-                continue
-            source, out = work / f"{name or 'main'}-site", work / f"{name or 'main'}-index"
-            for path in members:
-                _link(root / path, source / path)
-            runs.append((name, key, out, subprocess.Popen(
-                [*_pagefind(), "--site", str(source), "--output-path", str(out), "--quiet"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-        yield
-    except BaseException:  # the build failed or was interrupted: stop indexing too
-        for *_, process in runs:
-            process.kill()
-            process.communicate()
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    try:
-        for name, key, out, process in runs:
+class Indexer:
+    """Indexes the pages of a build as they are written: a bundle starts as soon as its last page is
+    in the output, so the search parts are indexed while the other pages still render."""
+
+    def __init__(self, root: Path, cache: Path, where: Mapping[str, str]) -> None:
+        self.root, self.cache = root, cache
+        self.waiting: dict[str, set[str]] = defaultdict(set)  # bundle -> its pages not written yet
+        for path, name in where.items():
+            self.waiting[name].add(path)
+        self.where = dict(where)
+        self.groups: dict[str, dict[str, bytes]] = defaultdict(dict)
+        cache.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix=".run-", dir=cache))
+        self.runs: list[tuple[str, str, Path, subprocess.Popen[str]]] = []
+
+    def add(self, path: str, digest: bytes) -> None:
+        """Page `path` (with a hash of its bytes) is written under the root."""
+        name = self.where.get(path, "")
+        self.groups[name][path] = digest
+        waiting = self.waiting[name]
+        waiting.discard(path)
+        if not waiting:
+            self._start(name)
+
+    def _start(self, name: str) -> None:
+        """Index bundle `name`, or copy it from the cache if it was made from exactly these pages."""
+        members = self.groups[name]
+        key = _key(members)
+        kept = self.cache / (name or "main") / key
+        if kept.is_dir():
+            shutil.copytree(kept, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+            return
+        source, out = self.work / f"{name or 'main'}-site", self.work / f"{name or 'main'}-index"
+        for path in members:
+            _link(self.root / path, source / path)
+        self.runs.append((name, key, out, subprocess.Popen(
+            [*_pagefind(), "--site", str(source), "--output-path", str(out), "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+
+    def finish(self) -> None:
+        """Wait for every bundle and put it into the output (and the cache)."""
+        unwritten = sorted(path for paths in self.waiting.values() for path in paths)
+        if unwritten:
+            raise RuntimeError(f"pages never written, so never indexed: {', '.join(unwritten[:5])}")
+        for name, key, out, process in self.runs:
             stdout, stderr = process.communicate()
             if process.returncode != 0:
                 raise RuntimeError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
             _sort_entry(out / "pagefind-entry.json")
             if name:
                 _strip(out)
-            shutil.copytree(out, root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
-            _keep(out, cache / (name or "main"), key)
-        _prune(cache, {name or "main" for name in groups})
-    finally:
-        for *_, process in runs:
+            shutil.copytree(out, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+            _keep(out, self.cache / (name or "main"), key)
+        _prune(self.cache, {name or "main" for name in self.groups})
+
+    def stop(self) -> None:
+        for *_, process in self.runs:
             if process.poll() is None:
                 process.kill()
             process.communicate()
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+@contextmanager
+def indexing(root: Path, cache: Path, where: Mapping[str, str]) -> Iterator[Indexer]:
+    """Index into root/pagefind/ the HTML pages the body writes under `root` and hands to the
+    Indexer's `add`; `where`: each page's bundle (see `bundles`), every page of the site. A bundle
+    made from exactly the same pages before is copied from `cache` instead. If the body fails,
+    indexing stops too."""
+    indexer = Indexer(root, cache, where)
+    try:
+        yield indexer
+        indexer.finish()
+    finally:
+        indexer.stop()
 
 
 def _pagefind() -> list[str]:

@@ -40,13 +40,3 @@ def test_with_threads_running_the_value_is_made_here_when_asked_for() -> None:
     finally:
         stop.set()
         thread.join()
-
-
-def test_a_mapping_is_made_when_first_looked_into() -> None:
-    made: list[int] = []
-    mapping = background.LaterMapping(background.Later(lambda: made.append(1) or {"a": 1}))
-    assert not mapping.ready and made == []
-    assert mapping.get("a") == 1 and dict(mapping) == {"a": 1} and len(mapping) == 1
-    assert mapping.ready and made == [1]
-    with pytest.raises(background.NotReady):
-        background.Unready().get("a")

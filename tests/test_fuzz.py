@@ -4,6 +4,7 @@ content error, never a traceback. `HYPOTHESIS_PROFILE=long pytest tests/test_fuz
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import shutil
 import tempfile
 from pathlib import Path
@@ -83,3 +84,13 @@ def test_any_value_anywhere_builds_or_fails_cleanly(relative: str, data: st.Data
 @given(relative=st.sampled_from(FILES + ["pages/tentang.md"]), text=st.text(max_size=300))
 def test_any_text_as_a_file_fails_cleanly(relative: str, text: str) -> None:
     with_file(relative, text)
+
+
+segments = st.sampled_from(["", ".", "..", "en", "kabupaten", "kab", "data", "a.html", "index.html"])
+relative_paths = st.lists(segments, max_size=4).map("/".join)
+
+
+@given(target=relative_paths.filter(bool), here=relative_paths.filter(lambda p: not p.startswith("/")))
+def test_page_links_are_what_relpath_gives(target: str, here: str) -> None:
+    """The links' fast path (render._relative) agrees with the standard library on any path."""
+    assert render._relative(target, here) == posixpath.relpath(target, here or ".")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import background, opendata, pagecache, plan, render
+from ssk_report import background, i18n, opendata, pagecache, plan, render
 from ssk_report.build import Settings, build, load_content
 from ssk_report.demo import write_demo
 from ssk_report.diff import ChangeLog
@@ -150,22 +150,31 @@ def test_a_website_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "index.html").is_file()
 
 
-def test_pages_needing_a_value_still_being_made_are_left_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forked workers cannot wait for the open data files' sizes, which another process is making:
-    the Data pages come back unrendered and the parent renders them once the sizes are there."""
+def test_the_data_page_renders_before_the_sizes_it_shows_are_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open data files are made by another process while the pages render: forked workers render
+    the Data pages with a mark for each size, and filling the marks in once the sizes are known gives
+    the page as rendered with the sizes at hand."""
     monkeypatch.setattr(render, "PARALLEL_PAGES", 10)  # the 54 Kalteng pages count as a big site
     content = load_content(Settings(CONTENT, TEMPLATES, Path("unused")))
     site_plan = plan.plan(content, with_pdf=False)
     sizes = {path: len(data) for path, data in opendata.data_files(content).items()}
+    assert list(sizes) == opendata.paths(content)  # the paths are known before the files are made
     envs = render.environments(TEMPLATES)
     pages = [p for p in site_plan.pages if p.key in ("data.html", "index.html", "kabupaten/kapuas.html")]
-    later = background.LaterMapping(background.Later(lambda: sizes))
-    parallel = list(render.render_pages(envs, pages, content, site_plan, History(), ChangeLog(), later, workers=2))
-    serial = list(render.render_pages(envs, pages, content, site_plan, History(), ChangeLog(), sizes, workers=1))
-    assert later.ready  # the parent made the sizes when it rendered the Data pages
-    assert [p.path for p, *_ in parallel[-2:]] == ["data.html", "en/data.html"]  # last, by the parent
-    assert {p.path: html for p, html, _ in parallel} == {p.path: html for p, html, _ in serial}
-    assert {p.path: r.names for p, _, r in parallel} == {p.path: r.names for p, _, r in serial}
+    made: list[int] = []
+    pending = render.Sizes(opendata.paths(content), background.Later(lambda: made.append(1) or sizes))
+    with render.rendering(envs, pages, content, site_plan, History(), ChangeLog(), pending, workers=2) as results:
+        parallel = {page.path: (html, reads) for page, html, reads in results}
+    assert made == []  # nothing waited for the sizes
+    assert b"\x00filesize" in parallel["data.html"][0] and b"\x00filesize" in parallel["en/data.html"][0]
+    with render.rendering(envs, pages, content, site_plan, History(), ChangeLog(), sizes, workers=1) as results:
+        serial = {page.path: (html, reads) for page, html, reads in results}
+    filled = {path: pending.fill(html) for path, (html, _) in parallel.items()}
+    assert made == [1]
+    assert filled == {path: html for path, (html, _) in serial.items()}
+    assert {p: r.names for p, (_, r) in parallel.items()} == {p: r.names for p, (_, r) in serial.items()}
+    shown = i18n.format_size(sizes["data/sumber.csv"], "id").encode()
+    assert b"\x00" not in filled["data.html"] and shown in filled["data.html"]
 
 
 def test_a_page_missing_from_the_cache_is_rendered_again(warm: Path, tmp_path: Path) -> None:
