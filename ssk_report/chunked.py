@@ -4,7 +4,7 @@ WeasyPrint lays out a document on one core, and its memory grows with the docume
 template marks each section that starts a page (SPLIT); every cut falls on a forced page break, so a
 chunk paginates exactly like the same pages of the whole document.
 
-1. The HTML is cut into the front matter (cover, contents) and body chunks of similar size, each a
+1. The HTML is cut into the front matter (cover, contents) and body chunks of decreasing size, each a
    whole document with the same <head>. A first page, dropped later, carries in the running headers
    set before the chunk (CSS string-set); the page-number footer is left blank.
 2. Worker processes render the chunks and report where each anchor and bookmark landed, page by page.
@@ -23,6 +23,7 @@ attachments. Reports with fewer than THRESHOLD split points stay one tagged docu
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ from .fetcher import ContentFetcher
 
 SPLIT = "<!--ssk:chunk-->"  # written by templates/print/report.html.j2
 THRESHOLD = 100  # split points (about one per regency, ~110 pages) from which a report is rendered in chunks
-CHUNKS_PER_WORKER = 3  # small enough pieces that no core idles at the end
+CHUNKS_PER_WORKER = 4  # small enough pieces that no core idles long at the end
 FOLIO = "bottom-center"  # the margin box with "Halaman x dari y" (templates/print/base.html.j2)
 MARGIN_BOXES = [*(f"{side}-{where}" for side in ("top", "bottom")
                   for where in ("left-corner", "left", "center", "right", "right-corner")),
@@ -61,7 +62,7 @@ RUNNING = (("h1", None, "chapter", None), (None, "doc-title", "doctitle", None),
            (None, "run-asof", "asof", None))
 KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (no tags needed)
 PT = 0.75  # CSS px -> PDF points
-CONTENTS_ENTRY = 'leader(".") "{}"'  # `.toc a::after` in print.css, its target-counter() written in
+CONTENTS_ENTRY = 'leader(". . . . ") "{}"'  # `.toc a::after` in print.css, its target-counter() written in
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
@@ -166,11 +167,14 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
         carried.append(dict(strings))
         if any(marker in segment for marker in ("<h1", "doc-title", "run-asof")):  # a shortcut: the parser decides
             _Running(strings).feed(segment)
+    # Chunks that get smaller (the last one about 40% of the first), so that the cores finish at
+    # about the same time: the contents and footers can only start once every chunk is done.
     count = min(len(segments), workers * CHUNKS_PER_WORKER)
+    bounds = list(itertools.accumulate(count + count // 2 - i for i in range(count)))
     size, start, done, pieces = sum(map(len, segments)), 0, 0, list[tuple[int, int]]()
     for index, segment in enumerate(segments, start=1):
         done += len(segment)
-        if index == len(segments) or done >= size * (len(pieces) + 1) / count:
+        if index == len(segments) or done >= size * bounds[len(pieces)] / bounds[-1]:
             pieces.append((start, index))
             start = index
     head = front[:front.index(">", front.index("<body", head_end)) + 1]

@@ -20,7 +20,7 @@ from .conftest import CONTENT, TEMPLATES
 
 REGENCIES = 40
 REGENCY = re.compile(r"(Kab\.|Kota) Sintetis \d{4}$")
-ENTRY = re.compile(r"^(.+?)\s*\.{3,}\s*(\d+)$", flags=re.M)  # a contents line: title ..... page
+ENTRY = re.compile(r"^(.+?)\s*(?:\.\s*){3,}(\d+)$", flags=re.M)  # a contents line: title . . . . page
 
 
 def report_job(content_dir: Path) -> render.PdfJob:

@@ -52,7 +52,7 @@ def test_report_table_of_contents_has_page_numbers(full_build: Path) -> None:
     reader = PdfReader(full_build / "laporan" / "2025-cc7.pdf")
     texts = page_texts(reader)
     toc = next(t for t in texts[:3] if "daftar isi" in t.lower())
-    numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", toc, flags=re.M)]
+    numbers = [int(n) for n in re.findall(r"(?:\.\s*){3,}(\d+)\s*$", toc, flags=re.M)]
     assert len(numbers) >= 4 and all(1 < n <= len(reader.pages) for n in numbers)
 
 
