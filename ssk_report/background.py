@@ -33,6 +33,11 @@ class Later(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
+def ready(value: T) -> Later[T]:
+    """A value already made."""
+    return Later(lambda: value)
+
+
 @contextmanager
 def forked(function: Callable[..., T], *args: Any) -> Iterator[Later[T]]:
     """`function(*args)` in a forked child process; stopped if the body ends before asking for it."""

@@ -70,7 +70,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     raw, problems = loader.load(settings.content_dir, parsed)
     content = validate(raw, problems)
     with write.staging(settings.out_dir, fingerprint) as root, \
-            background.forked(opendata.write_files, content, root) as downloads:
+            background.forked(opendata.write_files, content, root, caches / "opendata") as downloads:
         # The open data files (issue 5) are made and written by a forked process while the pages
         # render here; it hands back their sizes. (Forked first: the XLSX workbook is the longest job.)
         parsed.save()

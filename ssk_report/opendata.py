@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,31 +147,59 @@ def paths(content: Content) -> list[str]:
             f"{FOLDER}/ssk-report.xlsx", f"{FOLDER}/datapackage.json"]
 
 
-def write_files(content: Content, root: Path) -> dict[str, int]:
+def write_files(content: Content, root: Path, cache: Path | None = None) -> dict[str, int]:
     """Write every download under `root` as it is made; returns each one's size in bytes (what the
     Data page lists). Run beside the page rendering (see build.py), so its files never travel
-    between processes."""
+    between processes. `cache`: a folder to keep the workbook in, for the next build."""
     sizes = {}
-    for path, data in _files(content):
+    for path, data in _files(content, cache):
         write.write_file(root, path, data)
         sizes[path] = len(data)
     return sizes
 
 
-def _files(content: Content) -> Iterator[tuple[str, bytes]]:
+def _files(content: Content, cache: Path | None = None) -> Iterator[tuple[str, bytes]]:
     tables = _tables(content)
+    book = [t for t in tables if "/" not in t.path]
     files: dict[str, bytes] = {}
     # The workbook, the slowest file (0.8 s at 514 regencies), is made in a process of its own
-    # while the others are made and written here.
-    with background.forked(_workbook, content, [t for t in tables if "/" not in t.path]) as workbook:
+    # while the others are made and written here; or taken from the cache, made from the same tables.
+    kept = cache / f"{_workbook_key(content, book)}.xlsx" if cache else None
+    found = kept.read_bytes() if kept and kept.is_file() else None
+    making: AbstractContextManager[background.Later[bytes]] = (
+        background.forked(_workbook, content, book) if found is None else nullcontext(background.ready(found)))
+    with making as workbook:
         files |= {f"{FOLDER}/{t.path}": _csv(t) for t in tables}
         files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
         files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
         yield from files.items()
         files[f"{FOLDER}/ssk-report.xlsx"] = workbook.get()
     yield f"{FOLDER}/ssk-report.xlsx", files[f"{FOLDER}/ssk-report.xlsx"]
+    if kept and found is None:
+        _keep(kept, files[f"{FOLDER}/ssk-report.xlsx"])
     package = _json(_package(content, tables, files))
     yield f"{FOLDER}/datapackage.json", package
+
+
+def _workbook_key(content: Content, book: list[Table]) -> str:
+    """What the workbook is made from: its tables, the site's title, organisation, date and licence,
+    this module's code and XlsxWriter's version. Editing a clinic's narrative changes none of them."""
+    site = content.site
+    made_from = [xlsxwriter.__version__, hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+                 site.title.id, site.organisation, site.as_of, site.licence,
+                 [(t.name, t.title, t.columns, t.rows) for t in book]]
+    return hashlib.sha256(pydantic_core.to_json(made_from)).hexdigest()
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """The workbook into the cache, in place of the one kept before."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+    for older in path.parent.glob("*.xlsx"):
+        if older != path:
+            older.unlink(missing_ok=True)
 
 
 # ---- Tables ------------------------------------------------------------------------------------------

@@ -75,6 +75,25 @@ def test_every_kind_of_content_change_gives_a_fresh_build_output(
     assert any(marker in p.read_text() for p in incremental.rglob("*.html"))
 
 
+@pytest.mark.parametrize(("relative", "old", "new", "kept"), [
+    ("clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi", "Coaching Clinic 7 (uji) Implementasi", True),
+    ("regencies/kapuas.yaml", "capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)", False)])
+def test_the_workbook_is_kept_while_its_tables_are_unchanged(
+        warm: Path, tmp_path: Path, content_dir: Path, relative: str, old: str, new: str, kept: bool) -> None:
+    """The XLSX workbook, the slowest open data file, comes from the cache when what it is made of
+    (its tables, the site's title and date) is unchanged: a clinic's narrative is not in it."""
+    shutil.copytree(warm / "cache", tmp_path / "cache")
+    [cached] = (tmp_path / "cache" / "opendata").glob("*.xlsx")
+    assert cached.read_bytes() == (warm / "output" / "data" / "ssk-report.xlsx").read_bytes()
+    cached.write_bytes(b"the kept workbook")  # so that the output shows where its workbook came from
+    path = content_dir / relative
+    path.write_text(path.read_text().replace(old, new, 1))
+    build(Settings(content_dir, TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
+    workbook = (tmp_path / "out" / "data" / "ssk-report.xlsx").read_bytes()
+    assert (workbook == b"the kept workbook") is kept
+    assert workbook.startswith(b"PK") is not kept  # made anew: a zip file
+
+
 def test_a_template_change_rerenders_every_page_that_uses_it(warm: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
