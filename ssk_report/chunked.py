@@ -62,7 +62,7 @@ RUNNING = (("h1", None, "chapter", None), (None, "doc-title", "doctitle", None),
            (None, "run-asof", "asof", None))
 KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (no tags needed)
 PT = 0.75  # CSS px -> PDF points
-CONTENTS_ENTRY = 'leader(". . . . ") "{}"'  # `.toc a::after` in print.css, its target-counter() written in
+CONTENTS_ENTRY = 'leader(". ") "\\a0 {}"'  # `.toc a::after` in print.css, its target-counter() written in (a space ends \a0)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
