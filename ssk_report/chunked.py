@@ -52,7 +52,7 @@ from .fetcher import ContentFetcher
 
 SPLIT = "<!--ssk:chunk-->"  # written by templates/print/report.html.j2
 THRESHOLD = 100  # split points (about one per regency, ~110 pages) from which a report is rendered in chunks
-CHUNKS_PER_WORKER = 4  # small enough pieces that no core idles long at the end
+CHUNKS_PER_WORKER = 3  # pieces small enough that no core idles long at the end; few, as each costs CPU
 FOLIO = "bottom-center"  # the margin box with "Halaman x dari y" (templates/print/base.html.j2)
 MARGIN_BOXES = [*(f"{side}-{where}" for side in ("top", "bottom")
                   for where in ("left-corner", "left", "center", "right", "right-corner")),
@@ -167,7 +167,7 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
         carried.append(dict(strings))
         if any(marker in segment for marker in ("<h1", "doc-title", "run-asof")):  # a shortcut: the parser decides
             _Running(strings).feed(segment)
-    # Chunks that get smaller (the last one about 40% of the first), so that the cores finish at
+    # Chunks that get smaller (the last one under half the first), so that the cores finish at
     # about the same time: the contents and footers can only start once every chunk is done.
     count = min(len(segments), workers * CHUNKS_PER_WORKER)
     bounds = list(itertools.accumulate(count + count // 2 - i for i in range(count)))
