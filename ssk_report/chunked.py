@@ -62,7 +62,8 @@ RUNNING = (("h1", None, "chapter", None), (None, "doc-title", "doctitle", None),
            (None, "run-asof", "asof", None))
 KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (no tags needed)
 PT = 0.75  # CSS px -> PDF points
-CONTENTS_ENTRY = 'leader(". ") "\\a0 {}"'  # `.toc a::after` in print.css, its target-counter() written in (a space ends \a0)
+# `.toc a::after` in print.css, its target-counter() written in (the space ends the \a0 escape)
+CONTENTS_ENTRY = 'leader(". ") "\\a0 {}"'
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
