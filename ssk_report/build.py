@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import time
@@ -16,6 +17,7 @@ import jinja2
 from . import background, cache, diff, history, loader, opendata, pagecache, plan, render, search, write
 from .errors import ContentError
 from .model import Content, Lang
+from .pagecache import Reads
 from .validate import missing_translations, validate
 
 
@@ -122,7 +124,12 @@ def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environ
     # Regency pages first: each search part is indexed (half a second) as soon as its pages are in.
     stale.sort(key=lambda page: page.template != search.REGENCY_TEMPLATE)
     missing = []  # removed from the cache since its manifest was read (another build pruned it)
-    with _rendering(envs, stale, inputs, site_plan, past, changes, settings) as fresh:
+    sizes = inputs.variables["downloads"]
+
+    def rendering(pages: list[plan.Output]) -> AbstractContextManager[Iterator[tuple[plan.Output, bytes, Reads]]]:
+        return render.rendering(envs, pages, inputs.content, site_plan, past, changes, sizes, settings.workers)
+
+    with rendering(stale) as fresh:
         for page, file, digest in found:  # linked while the workers render the others
             try:
                 write.link_file(root, page.path, file)
@@ -130,27 +137,13 @@ def _write_pages(root: Path, settings: Settings, envs: dict[Lang, jinja2.Environ
             except FileNotFoundError:
                 page_cache.forget(page)
                 missing.append(page)
-        for page, html, reads in fresh:
-            _write_page(root, page, html, reads, page_cache, inputs, written)
-    with _rendering(envs, missing, inputs, site_plan, past, changes, settings) as fresh:
-        for page, html, reads in fresh:
-            _write_page(root, page, html, reads, page_cache, inputs, written)
+        with rendering(missing) as again:  # (one by one, here, while a pool of workers runs)
+            for page, html, reads in itertools.chain(fresh, again):
+                html = sizes.fill(html)  # the Data page's sizes, if it shows any
+                write.write_file(root, page.path, html)
+                written(page.path, page_cache.put(page, inputs, reads, html))
     page_cache.save()
     return len(stale) + len(missing)
-
-
-def _write_page(root: Path, page: plan.Output, html: bytes, reads: pagecache.Reads, page_cache: pagecache.PageCache,
-                inputs: pagecache.Inputs, written: Callable[[str, bytes], None]) -> None:
-    html = inputs.variables["downloads"].fill(html)  # the Data page's sizes, if it shows any
-    write.write_file(root, page.path, html)
-    written(page.path, page_cache.put(page, inputs, reads, html))
-
-
-def _rendering(envs: dict[Lang, jinja2.Environment], pages: list[plan.Output], inputs: pagecache.Inputs,
-               site_plan: plan.Plan, past: history.History, changes: diff.ChangeLog,
-               settings: Settings) -> AbstractContextManager[Iterator[tuple[plan.Output, bytes, pagecache.Reads]]]:
-    return render.rendering(envs, pages, inputs.content, site_plan, past, changes, inputs.variables["downloads"],
-                            settings.workers)
 
 
 def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache, settings: Settings,

@@ -6,11 +6,11 @@ a new key, so the cache cannot serve a stale PDF; entries the last build did not
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
+from . import write
 from .pagecache import files_digest
 from .render import PdfJob
 
@@ -57,12 +57,9 @@ class PdfCache:
         return entry.read_bytes() if entry.is_file() else None
 
     def put(self, job: PdfJob, pdf: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         entry = self.folder / f"{self._key(job)}.pdf"
         self.used.add(entry.name)
-        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pdf)
-        temporary.replace(entry)
+        write.replace_file(entry, pdf)
 
     def prune(self) -> None:
         """Forget PDFs this build did not use, so the cache does not grow forever."""

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -193,10 +192,7 @@ def _workbook_key(content: Content, book: list[Table]) -> str:
 
 def _keep(path: Path, data: bytes) -> None:
     """The workbook into the cache, in place of the one kept before."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    write.replace_file(path, data)
     for older in path.parent.glob("*.xlsx"):
         if older != path:
             older.unlink(missing_ok=True)

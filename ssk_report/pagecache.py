@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, is_dataclass
 from importlib.metadata import version
@@ -27,6 +26,8 @@ from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel
+
+from . import write
 
 FORMAT = "ssk-report page cache 2"
 _PACKAGE = Path(__file__).parent
@@ -166,10 +167,7 @@ class PageCache:
     def put(self, output: Any, inputs: Inputs, reads: Reads, data: bytes) -> bytes:
         """Keep a rendered page; returns the SHA-256 of its bytes."""
         key = inputs.key(output, reads)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        temporary.replace(self.folder / f"{key}.html")
+        write.replace_file(self.folder / f"{key}.html", data)
         sha = hashlib.sha256(data)
         self.used[output.path] = {"key": key, "names": sorted(reads.names), "content": sorted(reads.content),
                                   "sha256": sha.hexdigest()}
@@ -177,11 +175,8 @@ class PageCache:
 
     def save(self) -> None:
         """Write the manifest of this build's pages and forget every page it did not use."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        manifest = self.folder / "manifest.json"
-        temporary = manifest.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"format": FORMAT, "pages": self.used}, sort_keys=True), encoding="utf-8")
-        temporary.replace(manifest)
+        manifest = json.dumps({"format": FORMAT, "pages": self.used}, sort_keys=True)
+        write.replace_file(self.folder / "manifest.json", manifest.encode("utf-8"))
         keep = {f"{entry['key']}.html" for entry in self.used.values()}
         for entry in self.folder.glob("*.html"):
             if entry.name not in keep:

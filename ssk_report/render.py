@@ -305,12 +305,12 @@ class Sizes(Mapping[str, "int | Pending"]):
 
 
 _MARK = b"\x00filesize\x00"
-_MARKS = re.compile(rb"\x00filesize\x00(id|en)\x00([^\x00]*)\x00")
+_MARKS = re.compile(re.escape(_MARK) + rb"(id|en)\x00([^\x00]*)\x00")
 
 
 def _filesize(size: int | Pending | None, lang: Lang) -> str | Markup:
     if isinstance(size, Pending):  # a mark for Sizes.fill (the path is ours: no NUL, and escaped here)
-        return Markup(f"\x00filesize\x00{lang}\x00{escape(size.path)}\x00")
+        return Markup(f"{_MARK.decode()}{lang}\x00{escape(size.path)}\x00")
     return i18n.format_size(size, lang)
 
 

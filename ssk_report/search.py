@@ -97,9 +97,7 @@ class Indexer:
             return
         source, out = self.work / f"{name or 'main'}-site", self.work / f"{name or 'main'}-index"
         for path in members:
-            target = source / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_searchable((self.root / path).read_bytes()))
+            write.write_file(source, path, _searchable((self.root / path).read_bytes()))
         self.runs.append((name, key, out, subprocess.Popen(
             [*_pagefind(), "--site", str(source), "--output-path", str(out), "--quiet"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))

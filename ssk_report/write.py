@@ -100,6 +100,15 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
     _target(root, relative).write_bytes(data)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` whole under a temporary name, then rename it into place (its folder made): a
+    cache file another process reads is never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 def link_file(root: Path, relative: str, source: Path) -> None:
     """Put a file from the build cache into the output (see `link_or_copy`); raises
     FileNotFoundError if `source` is gone."""
