@@ -71,6 +71,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     parsed = loader.ParseCache(caches / "yaml" / "parsed.pickle")
     raw, problems = loader.load(settings.content_dir, parsed)
     content = validate(raw, problems)
+    content.statuses  # derived here, once: the open data process forked below inherits it  # noqa: B018
     with write.staging(settings.out_dir, fingerprint) as root, \
             background.forked(opendata.write_files, content, root, caches / "opendata") as downloads:
         # The open data files (issue 5) are made and written by a forked process while the pages

@@ -93,7 +93,7 @@ class Indexer:
         key = _key(members)
         kept = self.cache / (name or "main") / key
         if kept.is_dir():
-            shutil.copytree(kept, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+            write.link_tree(kept, self.root / FOLDER / name)
             return
         source, out = self.work / f"{name or 'main'}-site", self.work / f"{name or 'main'}-index"
         for path in members:
@@ -114,7 +114,7 @@ class Indexer:
             _sort_entry(out / "pagefind-entry.json")
             if name:
                 _strip(out)
-            shutil.copytree(out, self.root / FOLDER / name, dirs_exist_ok=True, copy_function=_link)
+            write.link_tree(out, self.root / FOLDER / name)
             _keep(out, self.cache / (name or "main"), key)
         _prune(self.cache, {name or "main" for name in self.groups})
 
@@ -165,12 +165,6 @@ def _key(members: Mapping[str, bytes]) -> str:
     for path in sorted(members):
         digest.update(b"\0" + path.encode() + b"\0" + members[path])
     return digest.hexdigest()
-
-
-def _link(source: str | Path, target: str | Path) -> None:
-    """An index file into the output."""
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    write.link_or_copy(source, target)
 
 
 def _strip(bundle: Path) -> None:

@@ -127,6 +127,15 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """Every file under `source` into `target`, at the same relative path (see `link_or_copy`)."""
+    for folder, _, files in os.walk(source):
+        into = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(into, exist_ok=True)
+        for name in files:
+            link_or_copy(os.path.join(folder, name), os.path.join(into, name))
+
+
 def _target(root: Path, relative: str) -> Path:
     """The output path of `relative`, its folder made, refusing an absolute path or one with a `..`
     part. (The staging folder is new and holds no symlinks, so the path's parts are all there is to
