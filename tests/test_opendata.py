@@ -147,10 +147,10 @@ def read_xlsx(data: bytes) -> dict[str, list[list[Any]]]:
     return sheets
 
 
-def test_xlsx_round_trips_to_the_csv_tables(files: dict[str, bytes]) -> None:
+def test_xlsx_round_trips_to_the_csv_tables(files: dict[str, bytes], content: Content) -> None:
     sheets = read_xlsx(files["data/ssk-report.xlsx"])
     assert list(sheets) == ["tentang", "indikator", "kabupaten", "target", "sumber"]
-    for name in ("indikator", "kabupaten", "target", "sumber"):
+    for name in ("kabupaten", "target", "sumber"):
         table = list(csv.reader(io.StringIO(files[f"data/{name}.csv"].decode())))
         sheet = sheets[name]
         assert sheet[0] == table[0], name
@@ -158,8 +158,27 @@ def test_xlsx_round_trips_to_the_csv_tables(files: dict[str, bytes]) -> None:
             got += [None] * (len(want) - len(got))
             assert [("" if v is None else v) for v in got] == [
                 (float(w) if isinstance(g, float) else w) for g, w in zip(got, want, strict=True)], name
-    aman = [r for r in sheets["indikator"][1:] if r[5] == "ald_aman"]
-    assert [(r[8], r[9]) for r in aman] == [(2023.0, 11.16), (2024.0, 11.07)]
+    # The indicator values, one row per area and year and two columns per indicator, are the tidy
+    # CSV's values, each with its source, once each.
+    header, *rows = sheets["indikator"]
+    assert header[:5] == ["area_level", "area_code_kemendagri", "area_code_bps", "area_name", "year"]
+    assert header[5:] == [name for i in content.indicators for name in (i.id, f"{i.id}_source")]
+    melted = []
+    for row in rows:
+        row += [None] * (len(header) - len(row))
+        assert any(value is not None for value in row[5::2])  # no row without a value
+        for at in range(5, len(header), 2):
+            assert (row[at] is None) == (row[at + 1] is None)
+            if row[at] is not None:
+                melted.append((row[1], row[3], header[at], int(row[4]), row[at], row[at + 1]))
+    tidy = csv.DictReader(io.StringIO(files["data/indikator.csv"].decode()))
+    assert sorted(melted) == sorted((r["area_code_kemendagri"], r["area_name"], r["indicator"], int(r["year"]),
+                                     float(r["value"]), r["source_id"]) for r in tidy)
+    aman = header.index("ald_aman")
+    assert [(r[4], r[aman]) for r in rows if r[1] == "62"] == [(2023.0, 11.16), (2024.0, 11.07)]
+    about = {row[0]: row[1] for row in sheets["tentang"]}
+    assert about["indikator: ald_aman"].startswith(next(i.name.id for i in content.indicators if i.id == "ald_aman"))
+    assert about["kabupaten: capital"] == "Ibu kota"
 
 
 def test_xlsx_and_every_other_file_are_the_same_bytes_every_time(content: Content, files: dict[str, bytes]) -> None:
