@@ -73,7 +73,8 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     content = validate(raw, problems)
     content.statuses  # derived here, once: the open data process forked below inherits it  # noqa: B018
     with write.staging(settings.out_dir, fingerprint) as root, \
-            background.forked(opendata.write_files, content, root, caches / "opendata") as downloads:
+            background.forked(opendata.write_files, content, root, caches / "opendata",
+                              settings.out_dir.absolute()) as downloads:
         # The open data files (issue 5) are made and written by a forked process while the pages
         # render here; it hands back their sizes. (Forked first: the XLSX workbook is the longest job.)
         parsed.save()
@@ -152,17 +153,21 @@ def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache
     """Every PDF, from the PDF cache where its inputs are unchanged, else rendered in parallel.
     Returns how many came from the cache."""
     reused, pending = cache.split(jobs, pdf_cache)
-    by_path = {job.path: job for job in pending}
-    for path, pdf in reused:
-        write.write_file(root, path, pdf)
-    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=len(reused) + 1):
+    by_path = {job.path: job for job in jobs}
+    for path, file in reused:  # linked: a national site reuses a thousand PDFs, and making files is slow
+        try:
+            write.link_file(root, path, file)
+        except FileNotFoundError:  # removed from the cache since (another build pruned it): rendered again
+            pending.append(by_path[path])
+    first = len(jobs) - len(pending) + 1
+    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=first):
         write.write_file(root, path, pdf)
         pdf_cache.put(by_path[path], pdf)
         if progress:
             progress(done, len(jobs), path)
     if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
         pdf_cache.prune()
-    return len(reused) if settings.pdf else 0
+    return len(jobs) - len(pending) if settings.pdf else 0
 
 
 def _fingerprint(settings: Settings, code: str, content_files: str, past: history.History) -> str:

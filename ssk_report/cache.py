@@ -51,10 +51,11 @@ class PdfCache:
             self._environments[templates] = _environment_digest(templates)
         return key(job, self._environments[templates])
 
-    def get(self, job: PdfJob) -> bytes | None:
+    def get(self, job: PdfJob) -> Path | None:
+        """The file of the PDF rendered before from exactly this job's inputs, if there is one."""
         entry = self.folder / f"{self._key(job)}.pdf"
         self.used.add(entry.name)
-        return entry.read_bytes() if entry.is_file() else None
+        return entry if entry.is_file() else None
 
     def put(self, job: PdfJob, pdf: bytes) -> None:
         entry = self.folder / f"{self._key(job)}.pdf"
@@ -68,8 +69,8 @@ class PdfCache:
                 entry.unlink()
 
 
-def split(jobs: Iterable[PdfJob], pdf_cache: PdfCache) -> tuple[list[tuple[str, bytes]], list[PdfJob]]:
-    """(cached PDFs by path, jobs still to render)."""
+def split(jobs: Iterable[PdfJob], pdf_cache: PdfCache) -> tuple[list[tuple[str, Path]], list[PdfJob]]:
+    """(cached PDF files by output path, jobs still to render)."""
     hits, misses = [], []
     for job in jobs:
         found = pdf_cache.get(job)

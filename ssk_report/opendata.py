@@ -156,13 +156,15 @@ def paths(content: Content) -> list[str]:
             f"{FOLDER}/ssk-report.xlsx", f"{FOLDER}/datapackage.json"]
 
 
-def write_files(content: Content, root: Path, cache: Path | None = None) -> dict[str, int]:
+def write_files(content: Content, root: Path, cache: Path | None = None,
+                previous: Path | None = None) -> dict[str, int]:
     """Write every download under `root` as it is made; returns each one's size in bytes (what the
     Data page lists). Run beside the page rendering (see build.py), so its files never travel
-    between processes. `cache`: a folder to keep the workbook in, for the next build."""
+    between processes. `cache`: a folder to keep the workbook in, for the next build; `previous`:
+    the last build's output, whose files that are unchanged (most, after an edit) are linked."""
     sizes = {}
     for path, data in _files(content, cache):
-        write.write_file(root, path, data)
+        write.write_file(root, path, data, previous)
         sizes[path] = len(data)
     return sizes
 
@@ -388,8 +390,9 @@ def _everything(content: Content) -> dict[str, Any]:
 
 
 def _workbook(content: Content, sheets: list[Sheet]) -> bytes:
-    """The sheets, after one that says what they hold and what each column means. XlsxWriter stamps its zip entries with a fixed date; the document's own
-    date is `as_of`, so the bytes depend on the content only."""
+    """The sheets, after one that says what they hold and what each column means. XlsxWriter
+    stamps its zip entries with a fixed date; the document's own date is `as_of`, so the bytes
+    depend on the content only."""
     # Imported here, by the process that makes the workbook, so that a build does not wait for it (40 ms).
     import xlsxwriter  # type: ignore[import-untyped]  # no type information published
 

@@ -7,6 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from ssk_report import cache
@@ -38,7 +39,8 @@ def test_key_changes_with_every_input(tmp_path: Path) -> None:
     assert cache.key(job) != before  # a stylesheet (or any template file) change invalidates every PDF
 
 
-def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, content_dir: Path) -> None:
+def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, content_dir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     caches = tmp_path / "cache"
     pdfs = caches / "pdf"
     first = build(Settings(content_dir, TEMPLATES, tmp_path / "first", cache_dir=caches))
@@ -58,3 +60,17 @@ def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, 
     assert "laporan/kabupaten/kapuas.pdf" not in remade
     assert changed.reused == changed.pdfs - len(remade)
     assert len(list(pdfs.glob("*.pdf"))) == changed.pdfs  # unused entries were pruned
+
+    # Reused PDFs are linked from the cache; one that another build prunes between its lookup and
+    # its link is rendered again.
+    found = cache.split
+
+    def pruned_meanwhile(jobs: list[PdfJob], pdf_cache: cache.PdfCache) -> tuple[list[tuple[str, Path]], list[PdfJob]]:
+        reused, pending = found(jobs, pdf_cache)
+        reused[0][1].unlink()
+        return reused, pending
+
+    monkeypatch.setattr(cache, "split", pruned_meanwhile)
+    last = build(Settings(content_dir, TEMPLATES, tmp_path / "last", cache_dir=caches))
+    assert last.reused == last.pdfs - 1
+    assert digests(tmp_path / "last") == digests(tmp_path / "changed")

@@ -94,6 +94,23 @@ def test_the_workbook_is_kept_while_its_tables_are_unchanged(
     assert workbook.startswith(b"PK") is not kept  # made anew: a zip file
 
 
+def test_unchanged_downloads_are_linked_from_the_last_output(tmp_path: Path, content_dir: Path) -> None:
+    """Creating a file costs far more than linking one on some file systems: a rebuild links each
+    open data file whose bytes are those of the output it replaces, and writes the others."""
+    settings = Settings(content_dir, TEMPLATES, tmp_path / "output", pdf=False, cache_dir=tmp_path / "cache")
+    build(settings)
+    data = tmp_path / "output" / "data"
+    before = {name: (data / name).stat().st_ino for name in ("sumber.csv", "kabupaten.csv")}
+    (data / "target.csv").write_bytes((data / "target.csv").read_bytes() + b"changed by hand\n")
+    regency = content_dir / "regencies" / "kapuas.yaml"
+    regency.write_text(regency.read_text().replace("capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)", 1))
+    build(settings)
+    assert (data / "sumber.csv").stat().st_ino == before["sumber.csv"]  # the same bytes: linked
+    assert (data / "kabupaten.csv").stat().st_ino != before["kabupaten.csv"]  # the capital is in it
+    build(Settings(content_dir, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
+    assert files(tmp_path / "output") == files(tmp_path / "fresh")  # the file changed by hand was not kept
+
+
 def test_a_template_change_rerenders_every_page_that_uses_it(warm: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
