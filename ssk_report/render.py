@@ -249,7 +249,11 @@ def rendering(envs: dict[Lang, jinja2.Environment], pages: list[Output], content
         return
     global _shared
     _shared = (envs, pages, args)
-    batches = [list(range(start, len(pages), workers * 8)) for start in range(workers * 8)]
+    # Many pages go out in a few batches, each taking every n-th page (a mix of kinds, so that the
+    # workers finish together); a few pages go one by one, in order, so that the first come back
+    # first (a changed regency's pages: its search part waits for them).
+    count = workers * 8 if len(pages) > workers * 32 else len(pages)
+    batches = [list(range(start, len(pages), count)) for start in range(count)]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = pool.map(_render_some, batches)  # submitted (and the workers forked) now

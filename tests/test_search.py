@@ -83,6 +83,10 @@ def test_one_changed_regency_reindexes_its_part_only(
     started = runs(monkeypatch)
     build(Settings(content, TEMPLATES, tmp_path / "incremental", pdf=False, cache_dir=tmp_path / "cache"))
     assert started == [search._part("kabupaten/lamandau.html", 4)]  # the capital is on its own page only
+    # Pagefind's copy of each page (without its charts) is kept for the next build: this build's only.
+    kept = list((tmp_path / "cache" / "search" / ".pages").iterdir())
+    assert len(kept) == len(list((tmp_path / "incremental").rglob("*.html")))
+    assert not any(b"<svg" in page.read_bytes() for page in kept)
     started.clear()
     build(Settings(content, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
     assert len(started) == 1 + len({search._part(f"kabupaten/{p.stem}.html", 4)
