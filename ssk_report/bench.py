@@ -23,6 +23,7 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,13 +83,17 @@ extra = {{"bytes": len(pdf)}}
 """
 
 
-def _probe(body: str) -> dict[str, float]:
+Measured = dict[str, Any]  # wall, cpu (seconds), peak_mib, and the probe's "extra" figures
+
+
+def _probe(body: str) -> Measured:
     code = _PROBE.format(body=textwrap.indent(textwrap.dedent(body), ""))
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    measured: Measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
 
 
-def _row(label: str, m: dict, pages: int | None = None) -> str:
+def _row(label: str, m: Measured, pages: int | None = None) -> str:
     rate = f"{pages / m['wall']:8.1f}" if pages else " " * 8
     return f"  {label:<34} {m['wall']:8.2f} s {m['cpu']:8.2f} s {m['peak_mib']:8.0f} MiB {rate}"
 

@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except ContentError as exc:
         print(exc, file=sys.stderr)
-        print(f"\n{len(exc.problems)} masalah ditemukan; tidak ada yang ditulis, folder keluaran tetap seperti sebelumnya.",
+        print(f"\n{len(exc.problems)} masalah ditemukan; tidak ada yang ditulis,"
+              " folder keluaran tetap seperti sebelumnya.",
               file=sys.stderr)
         return exc.exit_code
     except SskError as exc:

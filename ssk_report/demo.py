@@ -49,7 +49,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
     """Write a synthetic content tree into `out` (which must not exist yet); returns `out`."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic figures, repeatable by seed; nothing secret
     provinces = max(1, min(38, math.ceil(regencies / 14)))
     per_province = math.ceil(regencies / provinces)
     _dump(out / "site.yaml", {
@@ -77,7 +77,8 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
     _dump(out / "sources.yaml", {"sources": [{
         "id": SOURCE, "title": "Data sintetis buatan generator ssk-report (bukan data nyata)",
         "publisher": "ssk-report demo", "year": 2025, "date": None, "url": None,
-        "note": _text("Dibuat acak dengan benih tetap untuk uji kinerja.", "Random, with a fixed seed, for benchmarks."),
+        "note": _text("Dibuat acak dengan benih tetap untuk uji kinerja.",
+                      "Random, with a fixed seed, for benchmarks."),
     }]})
     _dump(out / "milestones.yaml", {"source": SOURCE, "milestones": [{
         "id": f"M{i}", "name": _text(f"Tahap M{i} {LABEL}", f"Milestone M{i} {LABEL}"),
@@ -137,7 +138,8 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
             "findings": [_text(f"Temuan sintetis {LABEL}", f"Synthetic finding {LABEL}")],
             "outcomes": [_text(f"Hasil sintetis {LABEL}", f"Synthetic outcome {LABEL}")],
             "action_items": [{
-                "id": f"sintetis-cc{number}-{k:02d}", "title": _text(f"Butir sintetis {k} {LABEL}", f"Synthetic item {k}"),
+                "id": f"sintetis-cc{number}-{k:02d}",
+                "title": _text(f"Butir sintetis {k} {LABEL}", f"Synthetic item {k}"),
                 "owner": f"Pokja {LABEL}", "due": start + dt.timedelta(days=60),
                 "status": rng.choice(["open", "in_progress", "done", "dropped"]), "regency": rng.choice(chosen),
             } for k in range(1, 6)],
@@ -147,7 +149,8 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
     (out / "pages").mkdir(parents=True, exist_ok=True)
     (out / "pages" / "tentang.md").write_text(
         f"---\ntitle: Tentang data sintetis\ndescription: Situs uji berisi data sintetis, bukan data nyata.\n"
-        f"order: 1\nlayout: page\n---\n\n**{LABEL}** Semua nama dan angka di situs ini dibuat acak untuk uji kinerja.\n")
+        f"order: 1\nlayout: page\n---\n\n**{LABEL}** Semua nama dan angka di situs ini dibuat acak"
+        " untuk uji kinerja.\n")
     (out / "pages" / "tentang.en.md").write_text(
         f"---\ntitle: About the synthetic data\ndescription: A test site with synthetic data, not real data.\n---\n\n"
         f"**{LABEL}** Every name and number on this site is random, made for performance tests.\n")

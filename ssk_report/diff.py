@@ -101,8 +101,11 @@ def compare(a: Content, b: Content) -> list[Change]:
         {i.id: _value([x for x in b.actuals if x.indicator == i.id]) for i in b.indicators})
     old_clinics = {c.slug: c for c in a.clinics}
     new_clinics = {c.slug: c for c in b.clinics}
-    changes += [Change("clinic", s, i18n.clinic_title(old_clinics[s].number, old_clinics[s].cycle_year, "id"), "removed") for s in sorted(set(old_clinics) - set(new_clinics))]
-    changes += [Change("clinic", c.slug, i18n.clinic_title(c.number, c.cycle_year, "id"), "added") for c in b.clinics_by_date if c.slug not in old_clinics]
+    changes += [Change("clinic", s, i18n.clinic_title(old_clinics[s].number, old_clinics[s].cycle_year, "id"),
+                       "removed")
+                for s in sorted(set(old_clinics) - set(new_clinics))]
+    changes += [Change("clinic", c.slug, i18n.clinic_title(c.number, c.cycle_year, "id"), "added")
+                for c in b.clinics_by_date if c.slug not in old_clinics]
     changes += _action_item_changes(a, b)
     kinds = {r.slug: r.type for r in [*a.regencies, *b.regencies]}
     return [replace(c, kind=kinds[c.subject]) if c.area == "regency" else c for c in changes]
@@ -166,7 +169,8 @@ def describe(change: Change, lang: Lang = "id") -> str:
         return _("%(name)s: progres tahun ke-%(old)s → ke-%(new)s") % {
             "name": name, "old": show(change.old), "new": show(change.new)}
     if what == "pokja":
-        return (_("%(name)s: data Pokja ditambahkan") if change.new else _("%(name)s: data Pokja dihapus")) % {"name": name}
+        return (_("%(name)s: data Pokja ditambahkan") if change.new
+                else _("%(name)s: data Pokja dihapus")) % {"name": name}
     if what == "document":
         return _("%(name)s: dokumen baru “%(title)s”") % {"name": name, "title": change.new}
     if what == "status":
@@ -222,10 +226,7 @@ def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[C
         raise UsageError(f"{content} tidak berada di dalam repositori git; perbandingan revisi tidak bisa dibuat")
     with tempfile.TemporaryDirectory() as tmp:
         old = content_at(repo, rev_a, content, Path(tmp) / "a")
-        if rev_b is None:
-            new = load_content(content)
-        else:
-            new = content_at(repo, rev_b, content, Path(tmp) / "b")
+        new = load_content(content) if rev_b is None else content_at(repo, rev_b, content, Path(tmp) / "b")
     return compare(old, new), f"Perubahan data: {rev_a} → {rev_b or 'salinan kerja'}"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
-class ContentFetcher(URLFetcher):
+class ContentFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint publishes no types
     """Lets WeasyPrint read files inside the allowed folders and data: URLs, nothing else.
 
     Refusals are collected so the build can report them, instead of WeasyPrint's silent skip.

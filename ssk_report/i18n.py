@@ -25,7 +25,7 @@ DEFAULT_LANGUAGE: Lang = "id"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "extract, translate later"
+def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
     return message
 

@@ -147,8 +147,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1 + shift, mark.column + 1) if mark else (first_line, 1)
-        return None, {}, [Problem(path, line, column, "", f"YAML tidak valid: {_explain(exc.problem or exc.context)}")]
+        row, column = (mark.line + 1 + shift, mark.column + 1) if mark else (first_line, 1)
+        return None, {}, [Problem(path, row, column, "", f"YAML tidak valid: {_explain(exc.problem or exc.context)}")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(path, first_line, 1, "", f"YAML tidak valid: {exc}")]
     if node is None:
@@ -215,7 +215,8 @@ _YAML_PROBLEMS = {
     "but found another document": "berkas berisi lebih dari satu dokumen (baris '---' kedua); hapus pemisah itu",
     "did not find expected ',' or ']'": "daftar dalam kurung siku '[' belum ditutup dengan ']'",
     "did not find expected ',' or '}'": "isian dalam kurung kurawal '{' belum ditutup dengan '}'",
-    "mapping values are not allowed here": "tanda ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ': '",
+    "mapping values are not allowed here": "tanda ':' di tempat yang salah;"
+                                           " beri tanda kutip pada teks yang memuat ': '",
     "could not find expected ':'": "baris ini tidak berbentuk 'kunci: nilai'",
     "found unexpected end of stream": "tanda kutip belum ditutup",
     "did not find expected key": "indentasi tidak konsisten dengan baris di atasnya",
@@ -316,7 +317,8 @@ class RawContent:
 
 def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
     if folder.is_symlink():
-        problems.append(Problem(display_path(folder), 1, 1, "", "tautan simbolik (symlink) tidak diizinkan di folder konten"))
+        problems.append(Problem(display_path(folder), 1, 1, "",
+                                "tautan simbolik (symlink) tidak diizinkan di folder konten"))
         return []
     if not folder.is_dir():
         return []
@@ -328,7 +330,8 @@ def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
             continue  # an English companion, read beside its Indonesian file
         if not SLUG_RE.match(path.stem):
             problems.append(Problem(display_path(path), 1, 1, "",
-                                    f"nama berkas {path.name!r} tidak valid; pakai huruf kecil a-z, angka dan tanda '-'"))
+                                    f"nama berkas {path.name!r} tidak valid;"
+                                    " pakai huruf kecil a-z, angka dan tanda '-'"))
             continue
         found.append(path)
     return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -309,7 +310,8 @@ class Clinic(Record):
                 f"nama berkas harus {self.cycle_year}-cc{self.number}.yaml sesuai cycle_year dan number"
                 f" (tertulis {self.slug}.yaml)"
             )
-        if self.participant_count is not None and self.participants and self.participant_count != len(self.participants):
+        if (self.participant_count is not None and self.participants
+                and self.participant_count != len(self.participants)):
             raise ValueError(
                 f"participant_count tidak cocok dengan daftar peserta"
                 f" (tertulis {self.participant_count}, daftar berisi {len(self.participants)})"
@@ -377,7 +379,8 @@ def assess(indicator: Indicator, observations: list[Observation], targets: list[
         current = [t for t in own if t.covers(year)] or sorted(
             (t for t in own if t.end < year), key=lambda t: t.end)[-1:]
         for target in current:
-            status = "no_data" if latest is None else ("met" if indicator.meets(latest.value, target.value) else "behind")
+            status = "no_data" if latest is None else (
+                "met" if indicator.meets(latest.value, target.value) else "behind")
             checks.append(TargetCheck(target=target, status=status))
     series = tuple(sorted(observations, key=lambda o: o.year))
     every = tuple(sorted((t for t in targets if t.indicator == indicator.id), key=lambda t: (t.start, t.scope, t.end)))
@@ -436,8 +439,8 @@ class Content(Record):
     regencies: list[Regency]
     clinics: list[Clinic]
     pages: list[Page]
-    map: MapLayout | None = None
-    provinces: list[Province] = []  # content/provinces.yaml, for a national site  # the schematic map (issue 5); content/map.yaml is optional
+    map: MapLayout | None = None  # the schematic map (issue 5); content/map.yaml is optional
+    provinces: list[Province] = []  # content/provinces.yaml, for a national site
 
     def province_of(self, regency: Regency) -> Province:
         """The province a regency belongs to: the one whose code starts its Kemendagri code."""
@@ -569,5 +572,5 @@ def _sum(quantities: list[Quantity | None]) -> Quantity | None:
     return Quantity(value=round(sum(q.value for q in known), 2), year=known[0].year, source=known[0].source)
 
 
-def _unique_ids(ids: list[str | None] | tuple[str | None, ...]) -> tuple[str, ...]:
+def _unique_ids(ids: Sequence[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in ids if i))

@@ -261,7 +261,7 @@ def _by_area_and_year(content: Content, tidy: Table) -> Sheet:
         key = (areas.setdefault(values[at["area_code_kemendagri"]], len(areas)), values[at["year"]])
         if key not in rows:
             rows[key] = [values[at[name]] for name in AREA_COLUMNS] + [None] * (2 * len(slot))
-        here = slot[values[at["indicator"]]]
+        here = slot[str(values[at["indicator"]])]
         rows[key][here:here + 2] = values[at["value"]], values[at["source_id"]]
     better = {"up": "makin tinggi", "down": "makin rendah"}
     columns = (*(tidy.columns[at[name]] for name in AREA_COLUMNS), *(column for i in content.indicators for column in (

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, is_dataclass
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,10 @@ class Inputs:
         parts = [self.always, repr((output.path, output.template, output.lang, output.key, output.kind)),
                  self.digest(output.subject)]
         for name in sorted(reads.names & self.variables.keys()):
-            parts.append(f"{name}={self._hash(name, lambda n=name: self.variables[n])}")
+            parts.append(f"{name}={self._hash(name, partial(self.variables.__getitem__, name))}")
         for attribute in sorted(reads.content):
             parts.append(f"content.{attribute}="
-                         f"{self._hash('content.' + attribute, lambda a=attribute: getattr(self.content, a))}")
+                         f"{self._hash('content.' + attribute, partial(getattr, self.content, attribute))}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

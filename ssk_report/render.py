@@ -89,7 +89,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         shown = value.get(lang)
         body = render_markdown(shown) if markdown else shown
         if lang != i18n.DEFAULT_LANGUAGE and value.en is None:
-            return Markup(untranslated.render(body=body, block=markdown, lang=lang))
+            return Markup(untranslated.render(body=body, block=markdown, lang=lang))  # noqa: S704 - autoescaped
         return body
 
     env.globals.update(
@@ -104,7 +104,8 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         describe=lambda change: diff.describe(change, lang),
         t=text,
         md=lambda value: text(value, markdown=True),
-        name=lambda regency: i18n.regency_name(regency.type, regency.name, lang) if isinstance(regency, Regency) else "",
+        name=lambda regency: (i18n.regency_name(regency.type, regency.name, lang)
+                              if isinstance(regency, Regency) else ""),
         clinic_title=lambda clinic: i18n.clinic_title(clinic.number, clinic.cycle_year, lang)
         if isinstance(clinic, Clinic) else "",
         number=lambda value, digits=0: i18n.format_number(value, lang, digits),
@@ -125,7 +126,7 @@ def _translator(lang: Lang) -> Callable[..., Markup]:
 
     @cache
     def message(text: str) -> Markup:
-        return Markup(catalogue.gettext(text))
+        return Markup(catalogue.gettext(text))  # noqa: S704 - our own reviewed catalogue, as Jinja's i18n does
 
     def translate(text: str, **values: Any) -> Markup:
         return message(text) % values if values else message(text)
@@ -147,7 +148,8 @@ def environments(templates: Path, languages: tuple[Lang, ...] = i18n.LANGUAGES,
 
 # Paths that are the same file for every language: shared assets, the open data downloads and the
 # (already localised) PDFs.
-_UNPREFIXED = ("assets/", "pagefind/", "data/", *(f"{folder}/" for folder in plan.REPORTS.values()))  # open data (issue 5)
+_UNPREFIXED = ("assets/", "pagefind/", "data/",  # open data (issue 5)
+               *(f"{folder}/" for folder in plan.REPORTS.values()))
 
 
 @jinja2.pass_context
@@ -159,7 +161,7 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
     output: Output = context["output"]
     if not target.startswith(_UNPREFIXED):
         target = plan.PREFIX[output.lang] + target
-    base_url = context["content"].site.base_url
+    base_url: str | None = context["content"].site.base_url
     if output.key == "404.html" and base_url:
         return base_url.rstrip("/") + "/" + target
     return _relative(target, posixpath.dirname(output.path))
@@ -198,16 +200,16 @@ def render_html(envs: dict[Lang, jinja2.Environment], output: Output, content: C
     `reads`, if given, collects what the templates read (see pagecache)."""
     env = envs[output.lang]
     template = env.get_template(output.template)
-    recording = isinstance(env, SiteEnvironment) and reads is not None
-    if recording:
-        env.recorder = Recorder(content, reads)
+    recording = env if isinstance(env, SiteEnvironment) else None
+    if recording is not None and reads is not None:
+        recording.recorder = Recorder(content, reads)
     try:
         return template.render(content=content, output=output, subject=output.subject, plan=site_plan,
                                history=history or History(), changes=changes or ChangeLog(),
                                downloads={} if downloads is None else downloads)  # open data (issue 5)
     finally:
-        if recording:
-            env.recorder = None
+        if recording is not None:
+            recording.recorder = None
 
 
 # A site this big renders its pages in parallel (below it, starting processes costs more than it saves).
@@ -218,7 +220,8 @@ _shared: tuple[dict[Lang, jinja2.Environment], list[Output], tuple[Any, ...]] | 
 def _render_recorded(envs: dict[Lang, jinja2.Environment], page: Output, args: tuple[Any, ...]) -> tuple[bytes, Reads]:
     """One page's bytes, and what its templates read."""
     reads = Reads()
-    return render_html(envs, page, *args, reads=reads).encode(), reads
+    content, site_plan, history, changes, downloads = args
+    return render_html(envs, page, content, site_plan, history, changes, downloads, reads).encode(), reads
 
 
 def _render_some(indices: list[int]) -> list[tuple[int, bytes, Reads]]:
@@ -314,7 +317,7 @@ _MARKS = re.compile(re.escape(_MARK) + rb"(id|en)\x00([^\x00]*)\x00")
 
 def _filesize(size: int | Pending | None, lang: Lang) -> str | Markup:
     if isinstance(size, Pending):  # a mark for Sizes.fill (the path is ours: no NUL, and escaped here)
-        return Markup(f"{_MARK.decode()}{lang}\x00{escape(size.path)}\x00")
+        return Markup(f"{_MARK.decode()}{lang}\x00{escape(size.path)}\x00")  # noqa: S704 - escaped
     return i18n.format_size(size, lang)
 
 

@@ -108,7 +108,7 @@ class Preview:
 
     def _start_pdf(self, command: list[str]) -> None:
         # A session of its own: Ctrl-C in the terminal reaches only us, and we stop it in order.
-        process = subprocess.Popen(command, start_new_session=True)  # noqa: S603 (our own command line)
+        process = subprocess.Popen(command, start_new_session=True)
         self._pdf_process = process
         threading.Thread(target=self._await_pdf, args=(process,), daemon=True).start()
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .loader import SLUG_RE, Location, RawContent, RawDocument
 from .model import (
+    ActionItem,
     Actual,
     Clinic,
     Content,
@@ -157,7 +158,8 @@ def _items(model: type[M], doc: RawDocument | None, key: str, problems: list[Pro
         return []
     data = doc.data
     if not isinstance(data.get(key), list):
-        problems.append(doc.problem((key,), f"harus berupa daftar ({'tidak ada' if key not in data else 'tertulis ' + show(data[key])})"))
+        problems.append(doc.problem((key,), "harus berupa daftar"
+                                    f" ({'tidak ada' if key not in data else 'tertulis ' + show(data[key])})"))
         return []
     return [m for i, item in enumerate(data[key]) if (m := parse(model, doc, item, (key, i), problems))]
 
@@ -169,7 +171,8 @@ def _check_keys(doc: RawDocument | None, allowed: set[str], problems: list[Probl
         if key not in allowed:
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f"; mungkin maksudnya {close[0]!r}?" if close else ""
-            problems.append(doc.problem((key,), f"kunci tidak dikenal {key!r}{hint} (yang diizinkan: {', '.join(sorted(allowed))})"))
+            problems.append(doc.problem((key,), f"kunci tidak dikenal {key!r}{hint}"
+                                        f" (yang diizinkan: {', '.join(sorted(allowed))})"))
 
 
 def _references(data: Any, loc: Location = ()) -> Iterator[tuple[Location, str]]:
@@ -215,7 +218,8 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     provinces = _items(Province, raw.provinces, "provinces", problems)
     _check_keys(raw.provinces, {"provinces"}, problems)
     if site is not None and raw.site is not None and site.scope == "nation" and raw.provinces is None:
-        problems.append(raw.site.problem(("scope",), "situs nasional memerlukan content/provinces.yaml (daftar provinsi)"))
+        problems.append(raw.site.problem(("scope",),
+                                         "situs nasional memerlukan content/provinces.yaml (daftar provinsi)"))
     if raw.provinces is not None:
         _unique(raw.provinces, [(("provinces", i, "kemendagri_code"), p.kemendagri_code)
                                 for i, p in enumerate(provinces)], "kode provinsi", problems)
@@ -230,7 +234,8 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
         for doc in _documents(raw):
             for loc, ref in _references(doc.data):
                 if ref not in source_ids:
-                    problems.append(doc.problem(loc, f"sumber tidak dikenal ({show(ref)}, seharusnya id dari sources.yaml)"))
+                    problems.append(doc.problem(loc, f"sumber tidak dikenal ({show(ref)},"
+                                                " seharusnya id dari sources.yaml)"))
 
     catalogue = {i.id: i for i in indicators}
     _check_catalogue(raw, subsectors, indicators, targets, actuals, milestones, catalogue, problems)
@@ -316,15 +321,23 @@ def _page_texts(doc: RawDocument) -> dict[str, Any]:
         "body": _bilingual(doc.body or "", english.body)}
 
 
+def _stem(document: RawDocument) -> str:
+    return document.stem
+
+
+def _slug(model: Regency | Clinic | Page) -> str:
+    return model.slug
+
+
 def missing_translations(raw: RawContent, content: Content) -> list[Problem]:
     """Every text people read that has no English version yet, located in its file."""
     pairs: list[tuple[RawDocument | None, BaseModel]] = [(raw.site, content.site)]
     pairs += [(raw.milestones, m) for m in content.milestones]
     pairs += [(raw.indicators, x) for x in [*content.subsectors, *content.indicators]]
     pairs += [(raw.sources, x) for x in content.sources]
-    pairs += list(zip(sorted(raw.regencies, key=lambda d: d.stem), sorted(content.regencies, key=lambda r: r.slug)))
-    pairs += list(zip(sorted(raw.clinics, key=lambda d: d.stem), sorted(content.clinics, key=lambda c: c.slug)))
-    pairs += list(zip(sorted(raw.pages, key=lambda d: d.stem), sorted(content.pages, key=lambda p: p.slug)))
+    for documents, models in ((raw.regencies, content.regencies), (raw.clinics, content.clinics),
+                              (raw.pages, content.pages)):  # a file each, named by the model's slug
+        pairs += zip(sorted(documents, key=_stem), sorted(models, key=_slug), strict=True)
     if content.map is not None:  # open data (issue 5): the map's note
         pairs.append((raw.map, content.map))
     found: list[Problem] = []
@@ -333,8 +346,10 @@ def missing_translations(raw: RawContent, content: Content) -> list[Problem]:
             continue
         base: Location = ()
         if isinstance(model, Milestone | Subsector | Indicator | Source):
-            key = {Milestone: "milestones", Subsector: "subsectors", Indicator: "indicators", Source: "sources"}[type(model)]
-            index = next(i for i, item in enumerate(_raw_list(doc, key)) if isinstance(item, dict) and item.get("id") == model.id)
+            key = {Milestone: "milestones", Subsector: "subsectors", Indicator: "indicators",
+                   Source: "sources"}[type(model)]
+            index = next(i for i, item in enumerate(_raw_list(doc, key))
+                         if isinstance(item, dict) and item.get("id") == model.id)
             base = (key, index)
         found += [doc.problem(loc, "belum ada terjemahan bahasa Inggris (en)") for loc in _untranslated(model, base)]
     return found
@@ -344,7 +359,8 @@ def _untranslated(value: Any, loc: Location) -> list[Location]:
     if isinstance(value, Text):
         return [] if value.en else [loc]
     if isinstance(value, BaseModel):
-        return [found for name in type(value).model_fields for found in _untranslated(getattr(value, name), (*loc, name))]
+        return [found for name in type(value).model_fields
+                for found in _untranslated(getattr(value, name), (*loc, name))]
     if isinstance(value, list | tuple):
         return [found for i, item in enumerate(value) for found in _untranslated(item, (*loc, i))]
     if isinstance(value, dict):
@@ -382,11 +398,13 @@ def _check_catalogue(raw: RawContent, subsectors: list[Subsector], indicators: l
         _unique(raw.sources, [(("sources", i, "id"), s["id"]) for i, s in enumerate(ids)
                               if isinstance(s, dict) and isinstance(s.get("id"), str)], "id sumber", problems)
     if raw.milestones:
-        _unique(raw.milestones, [(("milestones", i, "id"), m.id) for i, m in enumerate(milestones)], "id tahapan", problems)
+        _unique(raw.milestones, [(("milestones", i, "id"), m.id) for i, m in enumerate(milestones)],
+                "id tahapan", problems)
         absent = [m for m in ("M1", "M2", "M3", "M4") if m not in _raw_ids(raw.milestones, "milestones")]
         if absent:
-            problems.append(raw.milestones.problem(("milestones",), f"tahapan belum lengkap (tidak ada: {', '.join(absent)};"
-                                                                   " seharusnya M1, M2, M3 dan M4)"))
+            problems.append(raw.milestones.problem(("milestones",),
+                                                   f"tahapan belum lengkap (tidak ada: {', '.join(absent)};"
+                                                   " seharusnya M1, M2, M3 dan M4)"))
     doc = raw.indicators
     if doc is None:
         return
@@ -396,10 +414,12 @@ def _check_catalogue(raw: RawContent, subsectors: list[Subsector], indicators: l
     for i, ind in enumerate(indicators):
         if ind.subsector not in known_subsectors:
             problems.append(doc.problem(("indicators", i, "subsector"),
-                                        f"subsektor tidak dikenal ({show(ind.subsector)}, seharusnya id dari daftar subsectors)"))
-    for key, rows in (("targets", targets), ("actuals", actuals)):
-        for i, row in enumerate(rows):
-            _check_value(doc, (key, i), row.indicator, row.value, catalogue, problems)
+                                        f"subsektor tidak dikenal ({show(ind.subsector)},"
+                                        " seharusnya id dari daftar subsectors)"))
+    for i, target in enumerate(targets):
+        _check_value(doc, ("targets", i), target.indicator, target.value, catalogue, problems)
+    for i, actual in enumerate(actuals):
+        _check_value(doc, ("actuals", i), actual.indicator, actual.value, catalogue, problems)
 
 
 def _check_value(doc: RawDocument, loc: Location, indicator_id: str, value: float,
@@ -407,9 +427,11 @@ def _check_value(doc: RawDocument, loc: Location, indicator_id: str, value: floa
     indicator = catalogue.get(indicator_id)
     if indicator is None:
         problems.append(doc.problem((*loc, "indicator") if loc[0] in ("targets", "actuals") else loc,
-                                    f"indikator tidak dikenal ({show(indicator_id)}, seharusnya salah satu dari: {', '.join(catalogue)})"))
+                                    f"indikator tidak dikenal ({show(indicator_id)},"
+                                    f" seharusnya salah satu dari: {', '.join(catalogue)})"))
     elif indicator.unit == "percent" and not 0 <= value <= 100:
-        problems.append(doc.problem((*loc, "value"), f"persentase di luar rentang (tertulis {value:g}, seharusnya 0 sampai 100)"))
+        problems.append(doc.problem((*loc, "value"),
+                                    f"persentase di luar rentang (tertulis {value:g}, seharusnya 0 sampai 100)"))
 
 
 def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | None, provinces: list[Province],
@@ -425,16 +447,21 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
             prefix = regency.kemendagri_code.split(".")[0]
             province = next((p for p in provinces if p.kemendagri_code == prefix), None)
             if province is None:
-                problems.append(doc.problem(("kemendagri_code",), f"provinsi tidak dikenal ({show(regency.kemendagri_code)},"
+                problems.append(doc.problem(("kemendagri_code",),
+                                            f"provinsi tidak dikenal ({show(regency.kemendagri_code)},"
                                             " seharusnya diawali kode provinsi dari provinces.yaml)"))
             elif not regency.bps_code.startswith(province.bps_code):
-                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)}, seharusnya diawali \"{province.bps_code}\")"))
+                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)},"
+                                            f" seharusnya diawali \"{province.bps_code}\")"))
         elif site is not None:
             prefix = site.province.kemendagri_code
             if not regency.kemendagri_code.startswith(prefix + "."):
-                problems.append(doc.problem(("kemendagri_code",), f"kode di luar provinsi ({show(regency.kemendagri_code)}, seharusnya diawali \"{prefix}.\")"))
+                problems.append(doc.problem(("kemendagri_code",),
+                                            f"kode di luar provinsi ({show(regency.kemendagri_code)},"
+                                            f" seharusnya diawali \"{prefix}.\")"))
             if not regency.bps_code.startswith(site.province.bps_code):
-                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)}, seharusnya diawali \"{site.province.bps_code}\")"))
+                problems.append(doc.problem(("bps_code",), f"kode di luar provinsi ({show(regency.bps_code)},"
+                                            f" seharusnya diawali \"{site.province.bps_code}\")"))
         for indicator_id, observations in regency.indicators.items():
             if indicator_id not in catalogue:
                 _check_value(doc, ("indicators", indicator_id), indicator_id, 0, catalogue, problems)
@@ -443,7 +470,8 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
             for i, obs in enumerate(observations):
                 _check_value(doc, ("indicators", indicator_id, i), indicator_id, obs.value, catalogue, problems)
                 if obs.year in years:
-                    problems.append(doc.problem(("indicators", indicator_id, i, "year"), f"tahun {obs.year} tercatat dua kali untuk indikator ini"))
+                    problems.append(doc.problem(("indicators", indicator_id, i, "year"),
+                                                f"tahun {obs.year} tercatat dua kali untuk indikator ini"))
                 years.add(obs.year)
 
 
@@ -460,29 +488,37 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
     for clinic in clinics:
         doc = docs[clinic.slug]
         if clinic.milestone_focus and milestone_ids and clinic.milestone_focus not in milestone_ids:
-            problems.append(doc.problem(("milestone_focus",), f"tahapan tidak dikenal ({show(clinic.milestone_focus)})"))
+            problems.append(doc.problem(("milestone_focus",),
+                                        f"tahapan tidak dikenal ({show(clinic.milestone_focus)})"))
         for i, sub in enumerate(clinic.scope):
             if sub not in subsector_ids:
-                problems.append(doc.problem(("scope", i), f"subsektor tidak dikenal ({show(sub)}, seharusnya salah satu dari: {', '.join(sorted(subsector_ids))})"))
-        _unique(doc, [(("participants", i, "regency"), p.regency) for i, p in enumerate(clinic.participants)], "peserta", problems)
+                problems.append(doc.problem(("scope", i), f"subsektor tidak dikenal ({show(sub)},"
+                                            f" seharusnya salah satu dari: {', '.join(sorted(subsector_ids))})"))
+        _unique(doc, [(("participants", i, "regency"), p.regency) for i, p in enumerate(clinic.participants)],
+                "peserta", problems)
         for i, participant in enumerate(clinic.participants):
             regency = by_slug.get(participant.regency)
             loc: Location = ("participants", i)
             if participant.regency not in files:
-                problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(participant.regency)}, seharusnya salah satu dari: {known})"))
+                problems.append(doc.problem((*loc, "regency"),
+                                            f"kabupaten/kota tidak dikenal ({show(participant.regency)},"
+                                            f" seharusnya salah satu dari: {known})"))
                 continue
             if regency is None:
                 continue
             derived = regency.ppsp.progress_year(clinic.cycle_year)
             if participant.progress_year is not None and derived is not None and derived != participant.progress_year:
                 problems.append(doc.problem((*loc, "progress_year"),
-                                            f"tidak cocok dengan m4_year {regency.ppsp.m4_year} di regencies/{regency.slug}.yaml"
+                                            f"tidak cocok dengan m4_year {regency.ppsp.m4_year}"
+                                            f" di regencies/{regency.slug}.yaml"
                                             f" (tertulis {participant.progress_year}, seharusnya {derived})"))
-        items = [(("action_items", i), item) for i, item in enumerate(clinic.action_items)]
+        items: list[tuple[Location, ActionItem]] = [(("action_items", i), item)
+                                                    for i, item in enumerate(clinic.action_items)]
         if clinic.work_plan:
             items += [(("work_plan", "items", i), item) for i, item in enumerate(clinic.work_plan.items)]
         _unique(doc, [((*loc, "id"), item.id) for loc, item in items], "id butir tindak lanjut", problems, item_ids)
         for loc, item in items:
             if item.regency is not None and item.regency not in files:
-                problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(item.regency)}, seharusnya salah satu dari: {known})"))
+                problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(item.regency)},"
+                                            f" seharusnya salah satu dari: {known})"))
 

@@ -25,7 +25,7 @@ def struct_elements(node: Any) -> list[Any]:
         return found
     for kid in kids if isinstance(kids, list) else [kids]:
         kid = kid.get_object() if hasattr(kid, "get_object") else kid
-        if isinstance(kid, dict) and kid.get("/Type") == "/StructElem" or (isinstance(kid, dict) and "/S" in kid):
+        if (isinstance(kid, dict) and kid.get("/Type") == "/StructElem") or (isinstance(kid, dict) and "/S" in kid):
             found.append(kid)
             found += struct_elements(kid)
     return found

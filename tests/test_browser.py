@@ -69,7 +69,8 @@ class Watch:
         # (the favicon loads lazily); a missing file shows up as an HTTP error status instead.
         page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED"
                 else self.problems.append(f"failed: {r.url} ({r.failure})"))
-        page.on("request", lambda r: None if urlparse(r.url).netloc == host else self.problems.append(f"other host: {r.url}"))
+        page.on("request", lambda r: None if urlparse(r.url).netloc == host
+                else self.problems.append(f"other host: {r.url}"))
         page.on("response", self._response)
 
     def _response(self, response: object) -> None:

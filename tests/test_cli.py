@@ -20,7 +20,8 @@ def m4_line(content_dir: Path) -> int:
     return next(i for i, text in enumerate(lines, start=1) if "m4_year" in text)
 
 
-def test_validate_json_lists_file_line_column_field_message(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_json_lists_file_line_column_field_message(content_dir: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
     break_lamandau(content_dir)
     assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out) == [{
@@ -34,7 +35,8 @@ def test_validate_github_annotations(content_dir: Path, capsys: pytest.CaptureFi
     assert main(["validate", "--content", str(content_dir), "--format", "github"]) == 1
     file = str(content_dir / "regencies" / "lamandau.yaml").replace(":", "%3A").replace(",", "%2C")
     assert capsys.readouterr().out == (
-        f"::error file={file},line={m4_line(content_dir)},col=3,title=ppsp.m4_year::terlalu besar (tertulis 2204, seharusnya paling besar 2035)\n")
+        f"::error file={file},line={m4_line(content_dir)},col=3,title=ppsp.m4_year::terlalu besar"
+        " (tertulis 2204, seharusnya paling besar 2035)\n")
 
 
 def test_validate_json_on_valid_content_is_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +70,8 @@ def test_new_refuses_to_overwrite(content_dir: Path, capsys: pytest.CaptureFixtu
     assert main(["new", "regency", "Bad_Slug", "--content", str(content_dir)]) == 2
 
 
-def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     from ssk_report import build as build_module
 
     calls: list[str] = []

@@ -81,7 +81,7 @@ def test_any_value_anywhere_builds_or_fails_cleanly(relative: str, data: st.Data
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(relative=st.sampled_from(FILES + ["pages/tentang.md"]), text=st.text(max_size=300))
+@given(relative=st.sampled_from([*FILES, "pages/tentang.md"]), text=st.text(max_size=300))
 def test_any_text_as_a_file_fails_cleanly(relative: str, text: str) -> None:
     with_file(relative, text)
 

@@ -105,7 +105,8 @@ def test_every_ui_string_has_an_english_translation() -> None:
     assert missing == []
     for message in catalog:
         if message.id:
-            assert set(PLACEHOLDER.findall(str(message.id))) == set(PLACEHOLDER.findall(str(message.string))), message.id
+            assert (set(PLACEHOLDER.findall(str(message.id)))
+                    == set(PLACEHOLDER.findall(str(message.string)))), message.id
 
 
 def test_no_indonesian_ui_string_in_the_english_edition(site: Path) -> None:
@@ -137,5 +138,5 @@ def test_missing_english_content_falls_back_visibly_and_strict_fails(tmp_path: P
     with pytest.raises(ContentError) as caught:
         build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=tmp_path / "strict", pdf=False,
                        strict=True))
-    assert [str(p).replace(f"{content_dir}/", "content/") for p in caught.value.problems][0] == (
+    assert str(caught.value.problems[0]).replace(f"{content_dir}/", "content/") == (
         "content/site.yaml:2:1: title: belum ada terjemahan bahasa Inggris (en)")

@@ -25,7 +25,8 @@ from .conftest import CONTENT, TEMPLATES
 CHANGES = [
     ("regency", "regencies/kapuas.yaml", "capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)"),
     ("clinic", "clinics/2025-cc7.yaml", "city: Palangka Raya", "city: Palangka Raya (uji)"),
-    ("clinic narrative", "clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi", "Coaching Clinic 7 (uji) Implementasi"),
+    ("clinic narrative", "clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi",
+     "Coaching Clinic 7 (uji) Implementasi"),
     ("catalogue", "indicators.yaml", "id: Air limbah domestik", "id: Air limbah domestik (uji)"),
     ("sources", "sources.yaml", "publisher: Kementerian Dalam Negeri", "publisher: Kementerian Dalam Negeri (uji)"),
     ("site", "site.yaml", "secretariat: Bapperida Provinsi", "secretariat: Bapperida (uji) Provinsi"),

@@ -34,7 +34,8 @@ def test_bundled_content_is_valid(content_dir: Path) -> None:
 def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "  m4_year: 2024", "  m4_yaer: 2024")
     assert problems(content_dir) == [
-        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_yaer')}:3: ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_yaer')}:3:"
+        " ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
         " 'm4_year'? (yang diizinkan: m1_m3_year, m4_year, source)"
     ]
 
@@ -42,14 +43,16 @@ def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> 
 def test_year_out_of_range(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "m4_year: 2024", "m4_year: 2204")
     assert problems(content_dir) == [
-        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_year')}:3: ppsp.m4_year: terlalu besar (tertulis 2204, seharusnya paling besar 2035)"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_year')}:3:"
+        " ppsp.m4_year: terlalu besar (tertulis 2204, seharusnya paling besar 2035)"
     ]
 
 
 def test_unquoted_code_is_explained(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", 'bps_code: "6207"', "bps_code: 6207")
     assert problems(content_dir) == [
-        f'content/regencies/lamandau.yaml:{line_of(content_dir, "regencies/lamandau.yaml", "bps_code")}:1: bps_code: harus berupa teks: tulis di antara tanda kutip, mis. "6207"'
+        f'content/regencies/lamandau.yaml:{line_of(content_dir, "regencies/lamandau.yaml", "bps_code")}:1:'
+        ' bps_code: harus berupa teks: tulis di antara tanda kutip, mis. "6207"'
         " (tertulis 6207)"
     ]
 
@@ -57,7 +60,8 @@ def test_unquoted_code_is_explained(content_dir: Path, edit: Edit) -> None:
 def test_unknown_type_lists_allowed_values(content_dir: Path, edit: Edit) -> None:
     edit("regencies/palangka-raya.yaml", "type: kota", "type: city")
     assert problems(content_dir) == [
-        f"content/regencies/palangka-raya.yaml:{line_of(content_dir, 'regencies/palangka-raya.yaml', 'type:')}:1: type: nilai tidak dikenal (tertulis \"city\", seharusnya salah satu"
+        f"content/regencies/palangka-raya.yaml:{line_of(content_dir, 'regencies/palangka-raya.yaml', 'type:')}:1:"
+        " type: nilai tidak dikenal (tertulis \"city\", seharusnya salah satu"
         " dari: 'kabupaten' or 'kota')"
     ]
 
@@ -65,7 +69,8 @@ def test_unknown_type_lists_allowed_values(content_dir: Path, edit: Edit) -> Non
 def test_m4_before_m1_m3(content_dir: Path, edit: Edit) -> None:
     edit("regencies/kapuas.yaml", "m4_year: null", "m4_year: 2024")
     assert problems(content_dir) == [
-        f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'ppsp:')}:1: ppsp: m4_year harus sesudah m1_m3_year (tertulis M1–M3 2025, M4 2024)"
+        f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'ppsp:')}:1:"
+        " ppsp: m4_year harus sesudah m1_m3_year (tertulis M1–M3 2025, M4 2024)"
     ]
 
 
@@ -74,8 +79,10 @@ def test_codes_unique_and_inside_the_province(content_dir: Path, edit: Edit) -> 
     edit("regencies/seruyan.yaml", 'bps_code: "6208"', 'bps_code: "6308"')
     found = problems(content_dir)
     assert found == [
-        f"content/regencies/seruyan.yaml:{line_of(content_dir, 'regencies/seruyan.yaml', 'bps_code')}:1: bps_code: kode di luar provinsi (\"6308\", seharusnya diawali \"62\")",
-        f"content/regencies/sukamara.yaml:{line_of(content_dir, 'regencies/sukamara.yaml', 'kemendagri_code')}:1: kemendagri_code: kode Kemendagri \"62.08\" sudah dipakai di"
+        f"content/regencies/seruyan.yaml:{line_of(content_dir, 'regencies/seruyan.yaml', 'bps_code')}:1:"
+        " bps_code: kode di luar provinsi (\"6308\", seharusnya diawali \"62\")",
+        f"content/regencies/sukamara.yaml:{line_of(content_dir, 'regencies/sukamara.yaml', 'kemendagri_code')}:1:"
+        " kemendagri_code: kode Kemendagri \"62.08\" sudah dipakai di"
         f" content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'kemendagri_code')}",
     ]
 
@@ -99,9 +106,11 @@ def test_percentages_and_indicator_ids(content_dir: Path, edit: Edit) -> None:
          "indicators:\n  ald_aman:\n    - {year: 2024, value: 112.5, source: big-2024}\n"
          "  ald_amann:\n    - {year: 2024, value: 12.5, source: big-2024}")
     assert problems(content_dir) == [
-        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', '112.5')}:20: indicators.ald_aman[0].value: persentase di luar rentang"
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', '112.5')}:20:"
+        " indicators.ald_aman[0].value: persentase di luar rentang"
         " (tertulis 112.5, seharusnya 0 sampai 100)",
-        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'ald_amann')}:3: indicators.ald_amann: indikator tidak dikenal (\"ald_amann\","
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'ald_amann')}:3:"
+        " indicators.ald_amann: indikator tidak dikenal (\"ald_amann\","
         " seharusnya salah satu dari: ald_layak, ald_aman, babs, sampah_terlayani, sampah_terolah, desa_sbs)",
     ]
 
@@ -109,7 +118,8 @@ def test_percentages_and_indicator_ids(content_dir: Path, edit: Edit) -> None:
 def test_unknown_source_id(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "source: big-2024}", "source: big-2042}")
     assert problems(content_dir) == [
-        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'big-2042')}:40: area_km2.source: sumber tidak dikenal (\"big-2042\","
+        f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'big-2042')}:40:"
+        " area_km2.source: sumber tidak dikenal (\"big-2042\","
         " seharusnya id dari sources.yaml)"
     ]
 
@@ -117,7 +127,8 @@ def test_unknown_source_id(content_dir: Path, edit: Edit) -> None:
 def test_impossible_date_in_a_clinic(content_dir: Path, edit: Edit) -> None:
     edit("clinics/2025-cc7.yaml", "end: 2025-11-06", "end: 2025-11-31")
     assert problems(content_dir) == [
-        f"content/clinics/2025-cc7.yaml:{line_of(content_dir, 'clinics/2025-cc7.yaml', 'end:')}:6: end: tanggal tidak ada di kalender (tertulis 2025-11-31)"
+        f"content/clinics/2025-cc7.yaml:{line_of(content_dir, 'clinics/2025-cc7.yaml', 'end:')}:6:"
+        " end: tanggal tidak ada di kalender (tertulis 2025-11-31)"
     ]
 
 
@@ -126,7 +137,8 @@ def test_clinic_file_name_must_match_its_number(content_dir: Path) -> None:
     for narrative in ("2025-cc7.md", "2025-cc7.en.md"):
         (content_dir / "clinics" / narrative).unlink()
     assert problems(content_dir) == [
-        f"content/clinics/2025-cc8.yaml:{line_of(content_dir, 'clinics/2025-cc8.yaml', 'number:')}:1: nama berkas harus 2025-cc7.yaml sesuai cycle_year dan number"
+        f"content/clinics/2025-cc8.yaml:{line_of(content_dir, 'clinics/2025-cc8.yaml', 'number:')}:1:"
+        " nama berkas harus 2025-cc7.yaml sesuai cycle_year dan number"
         " (tertulis 2025-cc8.yaml)"
     ]
 
@@ -151,7 +163,10 @@ def test_every_problem_in_every_file_in_one_run(content_dir: Path, edit: Edit) -
     assert [line.split(":")[0] for line in found] == [
         "content/indicators.yaml", "content/regencies/kapuas.yaml", "content/regencies/lamandau.yaml",
         "content/site.yaml"]
-    assert found[1] == f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}:1: type: kunci ganda (baris {line_of(content_dir, 'regencies/kapuas.yaml', 'type:')} dan {line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}); hapus salah satunya"
+    assert found[1] == (
+        f"content/regencies/kapuas.yaml:{line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}:1:"
+        f" type: kunci ganda (baris {line_of(content_dir, 'regencies/kapuas.yaml', 'type:')}"
+        f" dan {line_of(content_dir, 'regencies/kapuas.yaml', 'type:') + 1}); hapus salah satunya")
     line = line_of(content_dir, "site.yaml", "as_of: kemarin")
     assert found[3] == (f"content/site.yaml:{line}:1: as_of: harus tanggal berformat YYYY-MM-DD"
                         " (tertulis \"kemarin\")")
