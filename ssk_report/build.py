@@ -159,15 +159,15 @@ def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache
             write.link_file(root, path, file)
         except FileNotFoundError:  # removed from the cache since (another build pruned it): rendered again
             pending.append(by_path[path])
-    first = len(jobs) - len(pending) + 1
-    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=first):
+    linked = len(jobs) - len(pending)
+    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=linked + 1):
         write.write_file(root, path, pdf)
         pdf_cache.put(by_path[path], pdf)
         if progress:
             progress(done, len(jobs), path)
     if settings.pdf:  # a website-only build keeps the cached PDFs for the next full one
         pdf_cache.prune()
-    return len(jobs) - len(pending) if settings.pdf else 0
+    return linked if settings.pdf else 0
 
 
 def _fingerprint(settings: Settings, code: str, content_files: str, past: history.History) -> str:

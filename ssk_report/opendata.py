@@ -188,7 +188,7 @@ def _files(content: Content, cache: Path | None = None) -> Iterator[tuple[str, b
     yield f"{FOLDER}/ssk-report.xlsx", files[f"{FOLDER}/ssk-report.xlsx"]
     if kept and found is None:
         _keep(kept, files[f"{FOLDER}/ssk-report.xlsx"])
-    package = _json(_package(content, tables, files))
+    package = _json(_package(content, tables, [sheet.name for sheet in book], files))
     yield f"{FOLDER}/datapackage.json", package
 
 
@@ -439,7 +439,7 @@ def _workbook(content: Content, sheets: list[Sheet]) -> bytes:
 # ---- Data package --------------------------------------------------------------------------------------
 
 
-def _package(content: Content, tables: list[Table], files: dict[str, bytes]) -> dict[str, Any]:
+def _package(content: Content, tables: list[Table], sheets: list[str], files: dict[str, bytes]) -> dict[str, Any]:
     """A Frictionless data package (v1) describing every file of the data folder."""
     site = content.site
 
@@ -458,7 +458,6 @@ def _package(content: Content, tables: list[Table], files: dict[str, bytes]) -> 
                       "profile": "data-resource",
                       "format": "json", "mediatype": "application/json", "encoding": "utf-8",
                       "title": "Seluruh konten tervalidasi dan angka turunannya (JSON)"})
-    sheets = [t.name for t in tables if "/" not in t.path]
     resources.append({"name": "ssk-report-xlsx", "type": "file", **described("ssk-report.xlsx"),
                       "profile": "data-resource", "format": "xlsx",
                       "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -109,17 +109,12 @@ class Indexer:
         page of its own that is new and a hundred that are not, and a link is ten times cheaper than
         making a file."""
         kept = self.pages / f"{digest.hex()}.html"
-        try:
-            write.link_file(folder, path, kept)
-            return
-        except FileNotFoundError:  # not kept yet
-            pass
-        data = _searchable((self.root / path).read_bytes())
-        write.replace_file(kept, data)
+        if not kept.is_file():
+            write.replace_file(kept, _searchable((self.root / path).read_bytes()))
         try:
             write.link_file(folder, path, kept)
         except FileNotFoundError:  # removed by another build meanwhile
-            write.write_file(folder, path, data)
+            write.write_file(folder, path, _searchable((self.root / path).read_bytes()))
 
     def finish(self) -> None:
         """Wait for every bundle and put it into the output (and the cache)."""

@@ -103,7 +103,7 @@ def write_file(root: Path, relative: str, data: bytes, previous: Path | None = N
     one and linking it (0.7 ms against 0.07 ms, seen on this project's build machine)."""
     target = _target(root, relative)
     if previous is not None:
-        before = previous.joinpath(*PurePosixPath(relative).parts)
+        before = previous / target.relative_to(root)
         try:
             found = before.lstat()
             if stat.S_ISREG(found.st_mode) and found.st_size == len(data) and before.read_bytes() == data:
