@@ -160,7 +160,8 @@ def _write_pdfs(root: Path, jobs: list[render.PdfJob], pdf_cache: cache.PdfCache
         except FileNotFoundError:  # removed from the cache since (another build pruned it): rendered again
             pending.append(by_path[path])
     linked = len(jobs) - len(pending)
-    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers), start=linked + 1):
+    for done, (path, pdf) in enumerate(render.render_pdfs(pending, settings.workers, pdf_cache.chunks),
+                                       start=linked + 1):
         write.write_file(root, path, pdf)
         pdf_cache.put(by_path[path], pdf)
         if progress:

@@ -15,6 +15,11 @@ chunk paginates exactly like the same pages of the whole document.
 4. pypdf merges front and body pages, stamps each page with its skeleton page's footer, and writes
    one outline, one table of named destinations and the links between parts.
 
+With a Store, every document above is kept by a hash of what it is rendered from, and taken from
+there next time: a chunk's pages carry no page number, so a change to one regency renders again only
+its chunk (and the front matter and footers if the page numbers moved). Chunks drop the head's
+<meta> tags (which name the commit): only the front matter's document information is kept.
+
 Dropped: the PDF/UA structure tree, which pypdf cannot merge; a chunked report is untagged (and its
 chunks render faster without tags). A PDF/A-*b copy keeps the front matter's XMP, output intent and
 attachments. Reports with fewer than THRESHOLD split points stay one tagged document.
@@ -24,12 +29,14 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Sequence
+import json
+import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -44,7 +51,6 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
-from weasyprint import HTML, Attachment
 
 from . import render
 from .errors import ContentError, Problem
@@ -64,6 +70,7 @@ KEPT_VARIANTS = {"pdf/a-2b", "pdf/a-3b"}  # variants a merged PDF still meets (n
 PT = 0.75  # CSS px -> PDF points
 # `.toc a::after` in print.css, its target-counter() written in (the space ends the \a0 escape)
 CONTENTS_ENTRY = 'leader(". ") "\\a0 {}"'
+META = re.compile(r"<meta\s+name=[^>]*>\s*")  # document information, which a chunk's PDF does not keep
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 Point = tuple[float, float]
@@ -79,6 +86,55 @@ class Rendered:
     bookmarks: list[list[tuple[int, str, float, float, bool]]]
     links: list[list[tuple[str, tuple[float, float, float, float]]]]
 
+    def facts(self) -> str:
+        """Everything but the PDF, as JSON (for a Store)."""
+        return json.dumps({"anchors": self.anchors, "bookmarks": self.bookmarks, "links": self.links})
+
+    @classmethod
+    def read(cls, pdf: bytes, facts: str) -> Rendered:
+        data = json.loads(facts)
+        return cls(pdf, [{name: (x, y) for name, (x, y) in page.items()} for page in data["anchors"]],
+                   [[(level, label, x, y, is_open) for level, label, x, y, is_open in page]
+                    for page in data["bookmarks"]],
+                   [[(target, (a, b, c, d)) for target, (a, b, c, d) in page] for page in data["links"]])
+
+
+class Store(Protocol):
+    """Rendered documents kept between builds, found by a hash of everything they are made from."""
+
+    def key(self, html: str, identifier: str, variant: str | None, attachments: tuple[render.Attached, ...]) -> str:
+        ...
+
+    def get(self, key: str) -> Rendered | None:
+        ...
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        ...
+
+
+class _Documents:
+    """Submits documents to the pool, or takes them from the store when rendered before."""
+
+    def __init__(self, job: render.PdfJob, pool: Executor, store: Store | None) -> None:
+        self.job, self.pool, self.store = job, pool, store
+
+    def submit(self, html: str, identifier: str, variant: str | None,
+               attachments: tuple[render.Attached, ...] = ()) -> Callable[[], Rendered]:
+        """The document; call the result to wait for it."""
+        key = self.store.key(html, identifier, variant, attachments) if self.store else ""
+        found = self.store.get(key) if self.store else None
+        if found is not None:
+            return lambda: found
+        future = self.pool.submit(render_document, html, self.job.templates, self.job.source, identifier, variant,
+                                  attachments)
+        return lambda: self._done(key, future)
+
+    def _done(self, key: str, future: Future[Rendered]) -> Rendered:
+        rendered = future.result()
+        if self.store:
+            self.store.put(key, rendered)
+        return rendered
+
 
 def is_long(job: render.PdfJob) -> bool:
     return job.html.count(SPLIT) >= THRESHOLD
@@ -88,6 +144,8 @@ def render_document(html: str, templates: Path, source: str, identifier: str, va
                     attachments: tuple[render.Attached, ...] = ()) -> Rendered:
     """Like render.render_pdf, and says where anchors, bookmarks and outside links landed. Runs in a
     worker process."""
+    from weasyprint import HTML, Attachment  # here: the main process, which merges, never needs it
+
     fetcher = ContentFetcher([templates], source)
     document = HTML(string=html, base_url=str(templates.resolve()) + "/", url_fetcher=fetcher).render()
     names = {name for page in document.pages for name in page.anchors}
@@ -154,8 +212,9 @@ def _css_string(value: str) -> str:
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in value) + '"'
 
 
-def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
-    """One long report, its chunks rendered in `pool`; the merged PDF's bytes."""
+def render_chunked(job: render.PdfJob, pool: Executor, workers: int, store: Store | None = None) -> bytes:
+    """One long report, its chunks rendered in `pool` (or found in `store`); the merged PDF's bytes."""
+    documents = _Documents(job, pool, store)
     front, *segments = job.html.split(SPLIT)
     strings: dict[str, str] = {}
     parser = _Running(strings)
@@ -179,40 +238,43 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int) -> bytes:
             pieces.append((start, index))
             start = index
     head = front[:front.index(">", front.index("<body", head_end)) + 1]
+    # Every document but the numbered front matter, whose document information the merged PDF keeps,
+    # without the <meta> tags: a new commit then renders no chunk again.
+    bare = META.sub("", front[:head_end])
     variant = job.variant if job.variant in KEPT_VARIANTS else None
     # The front matter's page count, for the page numbers written into it; without leaders, which
     # are slow and change no line breaks. Checked below.
-    guess = f"{front[:head_end]}<style>a::after {{ content: none !important }}</style>{front[head_end:]}"
-    futures = [pool.submit(render_document, guess, job.templates, job.source, job.path, None)]
+    guess = f"{bare}<style>a::after {{ content: none !important }}</style>{front[head_end:]}"
+    pending = [documents.submit(guess, job.path, None)]
     for first, last in pieces:
         # A first page, dropped later, on which the strings set before the chunk are set (CSS takes a
         # page's running header from the strings set before or on it); no page-number footer.
         running = ", ".join(f"{name} {_css_string(value)}" for name, value in carried[first].items()) or "none"
         css = f"@page {{ @{FOLIO} {{ content: none }} }} .ssk-carry {{ break-after: page; string-set: {running} }}"
-        html = (f"{head[:head_end]}<style>{css}</style>{head[head_end:]}<div class=ssk-carry></div>"
+        html = (f"{bare}<style>{css}</style>{head[head_end:]}<div class=ssk-carry></div>"
                 + "".join(segments[first:last]))
-        futures.append(pool.submit(render_document, html, job.templates, job.source, f"{job.path}#{first}", variant))
-    alone, *chunks = [future.result() for future in futures]
+        pending.append(documents.submit(html, f"{job.path}#{first}", variant))
+    alone, *chunks = [wait() for wait in pending]
     body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
     front_pages = len(alone.anchors)
 
-    def skeleton(leaders: bool = False) -> Future[Rendered]:
-        html = _skeleton(front, head_end, body, front_pages, parser.targets, leaders)
-        return pool.submit(render_document, html, job.templates, job.source, f"{job.path}#folios", variant)
+    def skeleton(leaders: bool = False) -> Callable[[], Rendered]:
+        html = _skeleton(bare + front[head_end:], len(bare), body, front_pages, parser.targets, leaders)
+        return documents.submit(html, f"{job.path}#folios", variant)
 
     while True:
         # Side by side: the front matter with the contents' page numbers and their dot leaders, and
         # the footers of every page (see _skeleton; the longer of the two at 514 regencies).
-        numbered = pool.submit(render_document, _contents(front, head_end, body, front_pages, parser.targets),
-                               job.templates, job.source, job.path, variant, job.attachments)
-        pending = skeleton()
-        contents, folios = numbered.result(), pending.result()
+        numbered = documents.submit(_contents(front, head_end, body, front_pages, parser.targets), job.path,
+                                    variant, job.attachments)
+        footers = skeleton()
+        contents, folios = numbered(), footers()
         if len(contents.anchors) != front_pages:  # the numbers made the contents longer or shorter
             front_pages = len(contents.anchors)
             continue
         if len(folios.anchors) - len(body) != front_pages:
             # the leaders moved a line break after all: footers from the front matter as numbered
-            folios = skeleton(leaders=True).result()
+            folios = skeleton(leaders=True)()
         return _merge(contents, folios, front_pages, chunks, body)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
 from markupsafe import Markup, escape
@@ -28,6 +28,9 @@ from .markup import render_markdown
 from .model import Clinic, Content, Lang, Regency, Text
 from .pagecache import Reads, Recorder
 from .plan import Output, Plan
+
+if TYPE_CHECKING:
+    from . import chunked
 
 
 class SiteEnvironment(jinja2.Environment):
@@ -374,12 +377,14 @@ def worker_count() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def render_pdfs(jobs: list[PdfJob], workers: int | None = None) -> Iterator[tuple[str, bytes]]:
+def render_pdfs(jobs: list[PdfJob], workers: int | None = None,
+                chunks: Callable[[PdfJob], chunked.Store] | None = None) -> Iterator[tuple[str, bytes]]:
     """PDFs in parallel, one process per core; yields (path, bytes) as they finish.
 
     WeasyPrint is pure Python on one core per document, so processes (not threads) scale it. The
     slowest documents (tagged reports) start first so that no core idles at the end; a long report
-    is cut into chunks rendered side by side (ssk_report/chunked.py)."""
+    is cut into chunks rendered side by side (ssk_report/chunked.py), each kept in `chunks(job)`
+    if given."""
     if not jobs:  # a website-only build: never import WeasyPrint (a second or more of start-up)
         return
     from . import chunked  # long reports (issue 7); imported here as it imports this module
@@ -394,7 +399,7 @@ def render_pdfs(jobs: list[PdfJob], workers: int | None = None) -> Iterator[tupl
         futures = [pool.submit(_run, job) for job in ordered if job not in long]
         try:
             for job in long:  # its chunks queue behind the other PDFs in the same pool
-                yield job.path, chunked.render_chunked(job, pool, workers)
+                yield job.path, chunked.render_chunked(job, pool, workers, chunks(job) if chunks else None)
             for future in as_completed(futures):
                 yield future.result()
         except BaseException:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ssk_report import cache
+from ssk_report import cache, chunked
 from ssk_report.build import Settings, build
 from ssk_report.render import Attached, PdfJob
 
@@ -74,3 +74,31 @@ def test_rebuild_reuses_unchanged_pdfs_and_remakes_changed_ones(tmp_path: Path, 
     last = build(Settings(content_dir, TEMPLATES, tmp_path / "last", cache_dir=caches))
     assert last.reused == last.pdfs - 1
     assert digests(tmp_path / "last") == digests(tmp_path / "changed")
+
+
+def test_chunk_folders_keep_what_the_build_used(tmp_path: Path) -> None:
+    """A report rendered in chunks keeps the documents it used; one reused whole keeps all of its
+    documents (for its next change); the folder of a report no longer made is removed."""
+    rendered = chunked.Rendered(b"%PDF-1.7 stand-in", [{"a": (1.0, 2.0)}], [[(1, "A", 1.0, 2.0, True)]],
+                                [[("b", (1.0, 2.0, 3.0, 4.0))]])
+    chunked_job, whole_job, gone_job = (PdfJob(f"laporan/{name}.pdf", "<p>x</p>", TEMPLATES, "x.yaml")
+                                        for name in ("chunked", "whole", "gone"))
+    before = cache.PdfCache(tmp_path)
+    for job in (chunked_job, whole_job, gone_job):
+        store = before.chunks(job)
+        for html in ("kept", "dropped"):
+            store.put(store.key(html, job.path, None, ()), rendered)
+    stores = {job.path: before.chunks(job) for job in (chunked_job, whole_job, gone_job)}
+    kept = stores[chunked_job.path].key("kept", chunked_job.path, None, ())
+    assert stores[chunked_job.path].get(kept) == rendered  # read back as written, tuples and all
+
+    after = cache.PdfCache(tmp_path)
+    after.get(chunked_job)
+    after.get(whole_job)  # found whole: its chunks are not looked at
+    store = after.chunks(chunked_job)
+    assert store.get(store.key("kept", chunked_job.path, None, ())) == rendered
+    assert store.get(store.key("new", chunked_job.path, None, ())) is None
+    after.prune()
+    assert {p.stem for p in stores[chunked_job.path].folder.iterdir()} == {kept}
+    assert len(list(stores[whole_job.path].folder.iterdir())) == 4
+    assert not stores[gone_job.path].folder.exists()

@@ -3,16 +3,19 @@ metadata read back with pypdf, and checked against the same report rendered as o
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PageObject, PdfReader
 
-from ssk_report import chunked, plan, render
+from ssk_report import cache, chunked, plan, render
 from ssk_report.build import Settings, _source_of, load_content
 from ssk_report.demo import write_demo
 
@@ -195,3 +198,38 @@ def test_same_pages_as_one_document_and_reproducible(job: render.PdfJob, merged:
     assert links(whole) == links(reader)  # the contents, and one link between chunks
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert chunked.render_chunked(job, pool, 2) == merged
+
+
+class Counting(Executor):
+    """A pool that counts the documents given to it."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool, self.submitted = pool, 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        return self.pool.submit(fn, *args, **kwargs)
+
+
+@pytest.mark.slow
+def test_kept_documents_render_again_only_the_changed_chunk(job: render.PdfJob, merged: bytes,
+                                                            tmp_path: Path) -> None:
+    """With a store, a second render takes every document from it, and a change to one regency's
+    section renders that chunk alone; the result is always the PDF made without a store."""
+    store = cache.ChunkStore(tmp_path / "chunks", b"environment")
+    section = job.html.index('id="kab-sintetis-0038"')
+    capital = job.html.index("Ibu Kota Sintetis 0038", section)
+    changed = dataclasses.replace(job, html=f"{job.html[:capital]}Ibu Kota Diubah{job.html[capital + 22:]}")
+    with pytest.MonkeyPatch.context() as patch:  # as the build renders it
+        patch.setattr(chunked, "THRESHOLD", REGENCIES)
+        assert list(render.render_pdfs([job], workers=2, chunks=lambda _: store)) == [(job.path, merged)]
+    assert len(list(store.folder.glob("*.pdf"))) == 1 + 2 * chunked.CHUNKS_PER_WORKER + 2  # front, chunks,
+    # the numbered front matter and the footers
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as workers:
+        pool = Counting(workers)
+        assert chunked.render_chunked(job, pool, 2, store) == merged
+        assert pool.submitted == 0
+        fresh = chunked.render_chunked(changed, workers, 2)
+        assert chunked.render_chunked(changed, pool, 2, store) == fresh != merged
+        assert pool.submitted == 1
+    assert any("Ibu Kota Diubah" in page.extract_text() for page in PdfReader(io.BytesIO(fresh)).pages)
