@@ -214,6 +214,13 @@ def _css_string(value: str) -> str:
 
 def render_chunked(job: render.PdfJob, pool: Executor, workers: int, store: Store | None = None) -> bytes:
     """One long report, its chunks rendered in `pool` (or found in `store`); the merged PDF's bytes."""
+    return start(job, pool, workers, store)()
+
+
+def start(job: render.PdfJob, pool: Executor, workers: int, store: Store | None = None) -> Callable[[], bytes]:
+    """Submits a long report's chunks; returns what waits for them, renders its front matter and
+    footers, and merges. Several reports started before the first is finished keep every core busy
+    while each one's last documents render (and when a change left one chunk of each to render)."""
     documents = _Documents(job, pool, store)
     front, *segments = job.html.split(SPLIT)
     strings: dict[str, str] = {}
@@ -254,28 +261,32 @@ def render_chunked(job: render.PdfJob, pool: Executor, workers: int, store: Stor
         html = (f"{bare}<style>{css}</style>{head[head_end:]}<div class=ssk-carry></div>"
                 + "".join(segments[first:last]))
         pending.append(documents.submit(html, f"{job.path}#{first}", variant))
-    alone, *chunks = [wait() for wait in pending]
-    body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
-    front_pages = len(alone.anchors)
 
-    def skeleton(leaders: bool = False) -> Callable[[], Rendered]:
-        html = _skeleton(bare + front[head_end:], len(bare), body, front_pages, parser.targets, leaders)
-        return documents.submit(html, f"{job.path}#folios", variant)
+    def finish() -> bytes:
+        alone, *chunks = [wait() for wait in pending]
+        body = [(chunk, page) for chunk in chunks for page in range(1, len(chunk.anchors))]
+        front_pages = len(alone.anchors)
 
-    while True:
-        # Side by side: the front matter with the contents' page numbers and their dot leaders, and
-        # the footers of every page (see _skeleton; the longer of the two at 514 regencies).
-        numbered = documents.submit(_contents(front, head_end, body, front_pages, parser.targets), job.path,
-                                    variant, job.attachments)
-        footers = skeleton()
-        contents, folios = numbered(), footers()
-        if len(contents.anchors) != front_pages:  # the numbers made the contents longer or shorter
-            front_pages = len(contents.anchors)
-            continue
-        if len(folios.anchors) - len(body) != front_pages:
-            # the leaders moved a line break after all: footers from the front matter as numbered
-            folios = skeleton(leaders=True)()
-        return _merge(contents, folios, front_pages, chunks, body)
+        def skeleton(leaders: bool = False) -> Callable[[], Rendered]:
+            html = _skeleton(bare + front[head_end:], len(bare), body, front_pages, parser.targets, leaders)
+            return documents.submit(html, f"{job.path}#folios", variant)
+
+        while True:
+            # Side by side: the front matter with the contents' page numbers and their dot leaders,
+            # and the footers of every page (see _skeleton; the longer of the two at 514 regencies).
+            numbered = documents.submit(_contents(front, head_end, body, front_pages, parser.targets), job.path,
+                                        variant, job.attachments)
+            footers = skeleton()
+            contents, folios = numbered(), footers()
+            if len(contents.anchors) != front_pages:  # the numbers made the contents longer or shorter
+                front_pages = len(contents.anchors)
+                continue
+            if len(folios.anchors) - len(body) != front_pages:
+                # the leaders moved a line break after all: footers from the front matter as numbered
+                folios = skeleton(leaders=True)()
+            return _merge(contents, folios, front_pages, chunks, body)
+
+    return finish
 
 
 def _entries(body: list[tuple[Rendered, int]], front_pages: int, targets: list[str], leaders: bool) -> str:

@@ -398,11 +398,13 @@ def render_pdfs(jobs: list[PdfJob], workers: int | None = None,
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(_run, job) for job in ordered if job not in long]
         try:
-            for job in long:  # its chunks queue behind the other PDFs in the same pool
-                yield job.path, chunked.render_chunked(job, pool, workers, chunks(job) if chunks else None)
+            # Their chunks queue behind the other PDFs in the same pool, every report's before the
+            # first is merged.
+            started = [(job.path, chunked.start(job, pool, workers, chunks(job) if chunks else None)) for job in long]
+            for path, finish in started:
+                yield path, finish()
             for future in as_completed(futures):
                 yield future.result()
         except BaseException:
-            for future in futures:
-                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)  # every PDF and chunk not started yet
             raise
