@@ -91,8 +91,8 @@ class PdfCache:
         self.folder = folder
         self.used: set[str] = set()
         self._environments: dict[Path, bytes] = {}  # once per build, not once per PDF
-        self._reports: set[str] = set()  # the chunk folders of this build's PDFs
-        self._stores: dict[str, ChunkStore] = {}  # of those it renders in chunks
+        self._reports: set[str] = set()  # the chunk folders of this build's PDFs (looked up with get)
+        self._stores: dict[str, ChunkStore] = {}  # of the reports it renders in chunks
 
     def _environment(self, job: PdfJob) -> bytes:
         templates = job.templates.resolve()
@@ -113,7 +113,6 @@ class PdfCache:
     def chunks(self, job: PdfJob) -> ChunkStore:
         """The documents a long report is merged from, kept between builds."""
         name = _folder(job)
-        self._reports.add(name)
         if name not in self._stores:
             self._stores[name] = ChunkStore(self.folder / "chunks" / name, self._environment(job))
         return self._stores[name]
