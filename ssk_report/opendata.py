@@ -13,17 +13,14 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
-from pathlib import Path
 from typing import Any, Literal
 
 import pydantic_core
 from pydantic import BaseModel
 
-from . import background, write
+from . import keys
 from .i18n import regency_name
 from .model import (
     Actual,
@@ -44,6 +41,9 @@ from .model import (
     Target,
 )
 from .model import Indicator as IndicatorModel
+from .products import RenderContext, Tally, Units
+from .publish import Staging
+from .store import Store
 
 FOLDER = "data"
 Cell = str | int | float | None
@@ -144,70 +144,38 @@ SOURCE_COLUMNS = (
 
 def data_files(content: Content) -> dict[str, bytes]:
     """Every download by its path in the output folder (shared by both languages), in a stable order."""
-    return dict(_files(content))
-
-
-def paths(content: Content) -> list[str]:
-    """The path of every download, in the order they are made: known before any is made."""
-    tables = ["indikator", "kabupaten", "target", "sumber"]
-    return [*(f"{FOLDER}/{name}.csv" for name in tables),
-            *(f"{FOLDER}/kabupaten/{s.regency.slug}.csv" for s in content.statuses),
-            f"{FOLDER}/ssk-report.json", *(f"{FOLDER}/schema/{name}.schema.json" for name in _FILE_TYPES),
-            f"{FOLDER}/ssk-report.xlsx", f"{FOLDER}/datapackage.json"]
-
-
-def write_files(content: Content, root: Path, cache: Path | None = None,
-                previous: Path | None = None) -> dict[str, int]:
-    """Write every download under `root` as it is made; returns each one's size in bytes (what the
-    Data page lists). Run beside the page rendering (see build.py), so its files never travel
-    between processes. `cache`: a folder to keep the workbook in, for the next build; `previous`:
-    the last build's output, whose files that are unchanged (most, after an edit) are linked."""
-    sizes = {}
-    for path, data in _files(content, cache):
-        write.write_file(root, path, data, previous)
-        sizes[path] = len(data)
-    return sizes
-
-
-def _files(content: Content, cache: Path | None = None) -> Iterator[tuple[str, bytes]]:
     tables = _tables(content)
     book = _sheets(content, tables)
-    files: dict[str, bytes] = {}
-    # The workbook, the slowest file (0.3 s at 514 regencies), is made in a process of its own
-    # while the others are made and written here; or taken from the cache, made from the same tables.
-    kept = cache / f"{_workbook_key(content, book)}.xlsx" if cache else None
-    found = kept.read_bytes() if kept and kept.is_file() else None
-    making: AbstractContextManager[background.Later[bytes]] = (
-        background.forked(_workbook, content, book) if found is None else nullcontext(background.ready(found)))
-    with making as workbook:
-        files |= _csv_files(tables)
-        files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
-        files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
-        yield from files.items()
-        files[f"{FOLDER}/ssk-report.xlsx"] = workbook.get()
-    yield f"{FOLDER}/ssk-report.xlsx", files[f"{FOLDER}/ssk-report.xlsx"]
-    if kept and found is None:
-        _keep(kept, files[f"{FOLDER}/ssk-report.xlsx"])
-    package = _json(_package(content, tables, [sheet.name for sheet in book], files))
-    yield f"{FOLDER}/datapackage.json", package
+    files = _csv_files(tables)
+    files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
+    files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
+    files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, book)
+    files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, [sheet.name for sheet in book], files))
+    return files
 
 
-def _workbook_key(content: Content, book: list[Sheet]) -> str:
-    """What the workbook is made from: its tables, the site's title, organisation, date and licence,
-    this module's code and XlsxWriter's version. Editing a clinic's narrative changes none of them."""
-    site = content.site
-    made_from = [version("xlsxwriter"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
-                 site.title.id, site.organisation, site.as_of, site.licence,
-                 [(t.name, t.title, t.columns, t.rows) for t in book]]
-    return hashlib.sha256(pydantic_core.to_json(made_from)).hexdigest()
+class OpenData:
+    """The product: one unit, made from the whole content (any change to it may change a figure).
+    It runs first: the Data page lists the files' sizes."""
 
+    def __init__(self, context: RenderContext) -> None:
+        self.context = context
+        self.sizes: dict[str, int] = {}
 
-def _keep(path: Path, data: bytes) -> None:
-    """The workbook into the cache, in place of the one kept before."""
-    write.replace_file(path, data)
-    for older in path.parent.glob("*.xlsx"):
-        if older != path:
-            older.unlink(missing_ok=True)
+    def publish(self, out: Staging, store: Store) -> Tally:
+        hasher, context = keys.Hasher(), self.context
+        units = Units(store, "opendata",
+                      lambda unit, reads: keys.combine([context.code, hasher.digest(context.content)]))
+        files = units.reuse(FOLDER)
+        made = files is None
+        if files is None:
+            files = data_files(context.content)
+            units.keep(FOLDER, (), files)
+        units.close()
+        for path, data in files.items():
+            out.write(path, data)
+            self.sizes[path] = len(data)
+        return Tally(1, int(made))
 
 
 # ---- Tables ------------------------------------------------------------------------------------------

@@ -3,11 +3,12 @@ No I/O here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import zlib
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from . import search
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .model import Content, Lang
 
@@ -23,13 +24,18 @@ class Output:
 
     path: str  # relative to the output root, always with "/" separators
     template: str
-    subject: Any = None  # the RegencyStatus, Clinic or Page the file presents, if any
+    # The RegencyStatus, Clinic or Page the file presents, if any. Not part of the plan's digest: a
+    # template reads a subject through its own `subject` or `content`, never through the plan, so that
+    # a change to one regency does not change every page that links to the plan's other outputs.
+    subject: Any = field(default=None, metadata={"key": False})
     kind: str = "page"  # "page" (HTML) or "pdf"
     lang: Lang = DEFAULT_LANGUAGE
     key: str = ""  # the same for a page in every language: the language switcher's link
-    # PDF conformance: clinic reports are tagged PDF/UA-1 (screen readers); their archival copy is
-    # PDF/A-3b with the content it was built from attached.
+    # PDF conformance: every PDF is tagged PDF/UA-1 (screen readers); a clinic report also has an
+    # archival copy, PDF/A-3a (tagged too) with the content it was built from attached, made from the
+    # same layout.
     variant: str | None = None
+    archive: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,21 +45,45 @@ class Plan:
 
     @property
     def paths(self) -> frozenset[str]:
-        return frozenset(o.path for o in self.pages + self.documents)
+        return frozenset(path for o in self.pages + self.documents for path in (o.path, o.archive) if path)
+
+    @cached_property
+    def by_path(self) -> dict[str, Output]:
+        return {o.path: o for o in self.pages + self.documents}
 
     @cached_property
     def _by_key(self) -> dict[tuple[str, Lang], str]:
         return {(o.key, o.lang): o.path for o in self.pages + self.documents}
 
     @cached_property
+    def search_bundles(self) -> dict[str, str]:
+        """Which search bundle indexes each page: output path -> folder inside pagefind/ ("" for the
+        main bundle). A site of many regencies is indexed in parts: its regency pages are shared out
+        over parts by a hash of their key (both languages of a regency in the same part, so that a
+        change to it re-indexes one part), every other page is in the main bundle."""
+        slugs = {o.key for o in self.pages if o.template == REGENCY_TEMPLATE}
+        count = math.ceil(len(slugs) / SEARCH_PER_PART) if len(slugs) >= SEARCH_PARTS_FROM else 0
+        return {o.path: search_part(o.key, count) if count and o.template == REGENCY_TEMPLATE else ""
+                for o in self.pages if o.path.endswith(".html")}
+
+    @cached_property
     def search_parts(self) -> tuple[str, ...]:
         """The folders inside pagefind/ that the search page merges with the main index (none on a
         province's site)."""
-        return search.parts(self.pages)
+        return tuple(sorted(set(self.search_bundles.values()) - {""}))
 
     def path_in(self, output: Output, lang: Lang) -> str | None:
         """The path of the same page in another language, if that edition is built."""
         return self._by_key.get((output.key, lang))
+
+
+REGENCY_TEMPLATE = "site/regency.html.j2"
+SEARCH_PARTS_FROM = 150  # regencies; a smaller site's search index is one bundle
+SEARCH_PER_PART = 64  # regencies (each with a page per language) in one part of the search index
+
+
+def search_part(key: str, count: int) -> str:
+    return f"part-{zlib.crc32(key.encode()) % count + 1:02d}"
 
 
 def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
@@ -90,11 +120,9 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
 
 def _documents(content: Content, lang: Lang) -> list[Output]:
     reports = [Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"report:{c.slug}",
-                      "pdf/ua-1") for c in content.clinics_by_date]
-    reports += [Output(archive_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"archive:{c.slug}",
-                       "pdf/a-3b") for c in content.clinics_by_date]
+                      "pdf/ua-1", archive_path(c.slug, lang)) for c in content.clinics_by_date]
     handouts = [Output(handout_path(s.regency.slug, lang), "print/handout.html.j2", s, "pdf", lang,
-                       f"handout:{s.regency.slug}") for s in content.statuses]
+                       f"handout:{s.regency.slug}", "pdf/ua-1") for s in content.statuses]
     return reports + handouts
 
 

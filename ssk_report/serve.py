@@ -25,8 +25,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .build import Settings, build
 from .errors import ContentError, Problem, SskError, UsageError
+from .pipeline import Settings, build
 
 EVENTS = "/__ssk/events"  # the Server-Sent Events stream the injected script listens to
 STOP_GRACE = 5.0  # seconds a stopped PDF build may take to clean up its staging folder
@@ -38,6 +38,10 @@ def pdf_command(settings: Settings) -> list[str]:
     """The full build as a child process, so the preview never waits for it and can stop it."""
     command = [sys.executable, "-m", "ssk_report", "build", "--quiet", "--content", str(settings.content_dir),
                "--templates", str(settings.templates_dir), "--out", str(settings.out_dir)]
+    if settings.workers:
+        command += ["--workers", str(settings.workers)]
+    if settings.cache_dir:
+        command += ["--cache", str(settings.cache_dir)]
     return [*command, "--strict"] if settings.strict else command
 
 
@@ -48,8 +52,8 @@ class ChangeFilter(watchfiles.DefaultFilter):
         out = out_dir.absolute()
         # Vim probes with `4913`; Emacs locks with `.#name`; `.swp`, `~` are in the defaults.
         super().__init__(ignore_entity_patterns=(*self.ignore_entity_patterns, r"^4913$"),
-                         ignore_paths=(out, out.parent / ".ssk-cache"))
-        self._staging = f".{out.name}."  # .output.tmp-*, .output.old-*, .output.lock beside output/
+                         ignore_paths=(out,))
+        self._staging = f".{out.name}."  # .output.ssk-staging-*, .output.ssk-old-*, .output.lock beside output/
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         return super().__call__(change, path) and not any(p.startswith(self._staging) for p in Path(path).parts)

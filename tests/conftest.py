@@ -6,12 +6,19 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from ssk_report.build import Settings, build, load_content
+from ssk_report import keys
+from ssk_report.diff import ChangeLog
+from ssk_report.history import History
 from ssk_report.model import Content
+from ssk_report.pipeline import Settings, build, load_content
+from ssk_report.plan import Output, Plan
+from ssk_report.products import RenderContext
+from ssk_report.templating import environment, render
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -33,6 +40,19 @@ action_items:
     status: in_progress
     regency: katingan
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds that name no cache folder use the user's cache folder: in tests, a folder of their own."""
+    os.environ["SSK_REPORT_CACHE"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
+def render_output(content: Content, output: Output, site_plan: Plan, **variables: Any) -> str:
+    """One planned output rendered by its template, as the build renders it (no history, no changes)."""
+    context = RenderContext(content, site_plan, History(), ChangeLog(), TEMPLATES, keys.code_digest(TEMPLATES),
+                            **variables)
+    return render(environment(TEMPLATES, output.lang), output, context.variables(output))
 
 
 @pytest.fixture
@@ -68,9 +88,9 @@ def content() -> Content:
     return load_content(Settings(content_dir=CONTENT))
 
 
-def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True) -> Path:
+def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True, **settings: Any) -> Path:
     out = tmp / "output"
-    build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=pdf))
+    build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=pdf, **settings))
     return out
 
 
@@ -82,8 +102,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled content built once with PDFs."""
-    return run_build(tmp_path_factory.mktemp("full"))
+    """A copy of the bundled content (outside git) built once with PDFs, by two workers started with
+    `spawn` (as on Windows and macOS), its store beside it (tests/test_pdfs.py builds on it)."""
+    root = tmp_path_factory.mktemp("full")
+    shutil.copytree(CONTENT, root / "content")
+    return run_build(root, root / "content", workers=2, start_method="spawn", cache_dir=root / "store")
 
 
 # Bounded in CI; `HYPOTHESIS_PROFILE=long` for a longer search on demand.

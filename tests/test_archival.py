@@ -1,5 +1,5 @@
-"""Archival-grade PDFs: the clinic report is tagged PDF/UA-1; its archival copy is PDF/A-3b with the
-content it was built from attached, dated so that the file stays byte-identical."""
+"""Archival-grade PDFs: every PDF is tagged PDF/UA-1; a clinic report's archival copy is PDF/A-3a (tagged
+too) with the content it was built from attached once each, dated so that the file stays byte-identical."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def struct_elements(node: Any) -> list[Any]:
     return found
 
 
-def test_clinic_report_is_tagged_pdf_ua(full_build: Path) -> None:
-    for path, lang in (("laporan/2025-cc7.pdf", "id"), ("en/report/2025-cc7.pdf", "en")):
+def test_every_pdf_is_tagged_pdf_ua(full_build: Path) -> None:
+    for path, lang in (("laporan/2025-cc7.pdf", "id"), ("en/report/2025-cc7.pdf", "en"),
+                       ("laporan/kabupaten/lamandau.pdf", "id"), ("en/report/kabupaten/lamandau.pdf", "en")):
         reader = PdfReader(full_build / path)
         root = reader.trailer["/Root"]
         assert bool(root["/MarkInfo"]["/Marked"])
@@ -40,16 +41,23 @@ def test_clinic_report_is_tagged_pdf_ua(full_build: Path) -> None:
         assert re.search(r'pdfuaid:part(="|>)1', xmp(reader))
         elements = struct_elements(root["/StructTreeRoot"].get_object())
         kinds = {str(e["/S"]) for e in elements}
-        assert {"/H1", "/H2", "/P", "/Table"} <= kinds, kinds
+        assert {"/H1", "/H2", "/P", "/Table"} <= kinds, (path, kinds)
+        assert reader.metadata is not None and reader.metadata.title
         figures = [e for e in elements if e["/S"] == "/Figure"]
         assert all(e.get("/Alt") for e in figures), "every image has alternative text"
 
 
-def test_archival_copy_is_pdf_a_3b_with_the_content_attached(full_build: Path) -> None:
+def test_archival_copy_is_tagged_pdf_a_3a_with_the_content_attached_once(full_build: Path) -> None:
     reader = PdfReader(full_build / "laporan" / "arsip" / "2025-cc7.pdf")
     meta = xmp(reader)
-    assert re.search(r'pdfaid:part(="|>)3', meta) and re.search(r'pdfaid:conformance(="|>)B', meta)
+    assert re.search(r'pdfaid:part(="|>)3', meta) and re.search(r'pdfaid:conformance(="|>)A', meta)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     attachments = reader.attachments
+    assert all(len(found) == 1 for found in attachments.values())
+    listed = [spec.get_object() for spec in root["/AF"]]
+    assert len(listed) == len(attachments) == len({str(spec["/F"]) for spec in listed})
+    assert {str(spec["/AFRelationship"]) for spec in listed} == {"/Source"}
     files = sorted(p for p in CONTENT.rglob("*") if p.is_file() and not p.name.startswith("."))
     expected = {f"content/{p.relative_to(CONTENT).as_posix()}" for p in files} | {"provenance.json"}
     assert set(attachments) == expected

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
+import pickle
+import shutil
+import stat
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
+import filelock
+import jinja2
 import pytest
 
-from ssk_report import render
-from ssk_report.build import Settings, build, load_content
+from ssk_report import pdfs
+from ssk_report.cli import main
 from ssk_report.errors import BuildLockedError, UsageError
+from ssk_report.pipeline import Settings, build, load_content
 from ssk_report.plan import plan
+from ssk_report.publish import Staging
 
 from .conftest import ROOT, TEMPLATES, run_build
 
@@ -79,46 +83,118 @@ def test_interrupted_build_keeps_previous_output(tmp_path: Path, monkeypatch: py
     out = run_build(tmp_path, pdf=False)
     before = snapshot(out)
 
-    def interrupted(*args: object, **kwargs: object) -> Iterator[tuple[str, bytes]]:
-        yield "laporan/2025-cc7.pdf", b"%PDF- half"
+    def interrupted(self: pdfs.Pdfs, staging: Staging, store: object) -> None:
+        staging.write("laporan/2025-cc7.pdf", b"%PDF- half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(render, "render_pdfs", interrupted)
+    monkeypatch.setattr(pdfs.Pdfs, "start", lambda self, store: self)
+    monkeypatch.setattr(pdfs.Pdfs, "publish", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(Settings(templates_dir=TEMPLATES, out_dir=out, pdf=True))
     assert snapshot(out) == before
-    # No temporary folder is left; the lock file and the PDF cache stay on purpose.
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".ssk-cache") == [".output.lock", "output"]
+    # No staging folder is left; the lock file stays on purpose.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.lock", "output"]
 
 
-def test_a_rebuild_removes_the_previous_output_in_the_background(tmp_path: Path, content_dir: Path) -> None:
-    """The replaced output is deleted by a process of its own (the build does not wait for it), and
-    a folder such a process left behind is removed by the next build."""
+def test_a_rebuild_leaves_no_previous_output_behind(tmp_path: Path, content_dir: Path) -> None:
+    """The replaced output is deleted once the new one is in place; a folder of ours that a killed build
+    left behind is removed by the next build."""
     out = run_build(tmp_path, content_dir, pdf=False)
+    stray = tmp_path / ".output.ssk-old-killed"
+    shutil.copytree(out, stray)  # an earlier output (it has our marker), left by a build killed mid-swap
     regency = content_dir / "regencies" / "katingan.yaml"
     regency.write_text(regency.read_text() + "\n# edited\n")
     run_build(tmp_path, content_dir, pdf=False)
-    deadline = time.monotonic() + 30
-    while list(tmp_path.glob(".output.old-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not list(tmp_path.glob(".output.old-*"))
-    stray = tmp_path / ".output.old-killed" / "previous"
-    stray.mkdir(parents=True)
-    (stray / "index.html").write_text("old")
-    regency.write_text(regency.read_text() + "# edited again\n")
-    run_build(tmp_path, content_dir, pdf=False)
-    assert not (tmp_path / ".output.old-killed").exists() and (out / "index.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == [".output.lock"]
+    assert (out / "index.html").exists()
+
+
+def test_folders_named_like_the_builds_own_are_never_deleted(tmp_path: Path, content_dir: Path) -> None:
+    """Only a folder carrying the build's marker is ever removed, whatever its name."""
+    site = tmp_path / "site"
+    mine = [tmp_path / ".site.old-backup", tmp_path / ".site.tmp-notes", tmp_path / ".site.ssk-staging-notes",
+            tmp_path / ".site.ssk-old-thesis"]
+    for folder in mine:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("years of work")
+    for _ in range(2):
+        build(Settings(content_dir, TEMPLATES, site, pdf=False))
+    for folder in mine:
+        assert (folder / "keep.txt").read_text() == "years of work"
+
+
+def test_published_folders_and_files_are_readable_by_a_web_server(tmp_path: Path) -> None:
+    """Folders 0755 and files 0644 under the usual umask (a web server runs as another user)."""
+    previous = os.umask(0o022)
+    try:
+        out = run_build(tmp_path, pdf=False)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    for path in out.rglob("*"):
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_a_folder_it_may_not_write_is_a_one_line_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only output folder: exit 2, one line, the output intact. (Run as root, which writes
+    anywhere, the refusal is simulated where the build meets it first.)"""
+    out = run_build(tmp_path, pdf=False)
+    before = snapshot(out)
+    (out / "index.html").write_bytes((out / "index.html").read_bytes())  # not a no-op build: a new fingerprint
+    tmp_path.chmod(0o555)
+    if os.geteuid() == 0:
+        real = Path.mkdir
+
+        def refused(self: Path, *args: object, **kwargs: object) -> None:
+            if ".ssk-staging-" in self.name:
+                raise PermissionError(13, "Permission denied", str(self))
+            real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Path, "mkdir", refused)
+    try:
+        code = main(["build", "--out", str(out), "--no-pdf", "--strict"])
+    finally:
+        tmp_path.chmod(0o755)
+    error = capsys.readouterr().err
+    assert code == 2
+    assert len(error.strip().splitlines()) == 1 and "tidak dapat ditulis" in error and "Traceback" not in error
+    assert snapshot(out) == before
 
 
 def test_second_build_at_once_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    with open(tmp_path / ".output.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with pytest.raises(BuildLockedError, match="build lain sedang menulis"):
-            build(Settings(templates_dir=TEMPLATES, out_dir=out, pdf=False))
+    with filelock.FileLock(tmp_path / ".output.lock"), pytest.raises(BuildLockedError, match="build lain sedang"):
+        build(Settings(templates_dir=TEMPLATES, out_dir=out, pdf=False))
     assert not out.exists()
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, full_build: Path) -> None:
-    again = run_build(tmp_path)
-    assert snapshot(again) == snapshot(full_build)
+def test_the_store_lives_outside_the_repository_and_the_output(tmp_path: Path, content_dir: Path) -> None:
+    """Nothing the build keeps is written beside the content or the output, where a repository could
+    carry a cache of its own; the user's cache folder is used unless another is named."""
+    run_build(tmp_path, content_dir, pdf=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.lock", "content", "output"]
+    assert any(Path(os.environ["SSK_REPORT_CACHE"]).rglob("index/pages.json"))
+
+
+def test_a_committed_cache_is_never_read_or_run(tmp_path: Path, content_dir: Path) -> None:
+    """A pickle or compiled-template file in the repository (where the earlier build kept its cache)
+    must not run code when the build or the preview starts."""
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    payload = pickle.dumps(Exploit())
+    cache = tmp_path / ".ssk-cache"
+    for relative in ("yaml/parsed.pickle", "html/site/manifest.json", f"jinja-{jinja2.__version__}/x.cache"):
+        (cache / relative).parent.mkdir(parents=True, exist_ok=True)
+        (cache / relative).write_bytes(payload)
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(content_dir), "--out", str(tmp_path / "output"),
+               "--templates", str(TEMPLATES), "--no-pdf"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()

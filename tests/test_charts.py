@@ -11,12 +11,12 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from ssk_report import plan, render
-from ssk_report.build import Settings, load_content
+from ssk_report import plan
 from ssk_report.errors import ContentError
 from ssk_report.model import Content
+from ssk_report.pipeline import Settings, load_content
 
-from .conftest import TEMPLATES, run_build
+from .conftest import render_output, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -203,7 +203,7 @@ def test_map_and_charts_in_the_report_have_no_links(content: Content) -> None:
     """PDFs never link to website pages; the charts are the same macros with `link=false`."""
     site_plan = plan.plan(content)
     report = next(o for o in site_plan.documents if o.path == "laporan/2025-cc7.pdf")
-    html = render.render_html(render.environments(TEMPLATES), report, content, site_plan)
+    html = render_output(content, report, site_plan)
     root = html5lib.parse(html, namespaceHTMLElements=False)
     for id in ("peta", "grafik-tahap", "grafik-progres", "grafik-indikator-ald_aman"):
         fig = figure(root, id)

@@ -72,7 +72,7 @@ def test_new_refuses_to_overwrite(content_dir: Path, capsys: pytest.CaptureFixtu
 
 def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    from ssk_report import build as build_module
+    from ssk_report import pipeline as build_module
 
     calls: list[str] = []
 
@@ -82,7 +82,7 @@ def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path,
             progress(1, 2, "laporan/a.pdf")  # type: ignore[operator]
             progress(2, 2, "laporan/b.pdf")  # type: ignore[operator]
         calls.append("built")
-        return build_module.Summary(1, 2, 0.1)
+        return build_module.Summary(1, 2, 0.1, rendered=1, printed=2)
 
     import ssk_report.cli as cli_module
 

@@ -14,11 +14,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssk_report import plan, render
-from ssk_report.build import Settings, load_content
+from ssk_report import plan, templating
 from ssk_report.errors import ContentError
+from ssk_report.pipeline import Settings, load_content
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, render_output
 
 FILES = ["site.yaml", "sources.yaml", "milestones.yaml", "indicators.yaml", "regencies/lamandau.yaml",
          "regencies/kapuas.yaml", "clinics/2025-cc7.yaml", "clinics/2025-cc6.yaml"]
@@ -59,9 +59,8 @@ def build_or_clean_error(content_dir: Path) -> None:
             assert problem.line >= 1 and problem.column >= 1 and problem.message
         return
     site_plan = plan.plan(content, with_pdf=False)
-    envs = render.environments(TEMPLATES)
     for output in site_plan.pages:
-        render.render_html(envs, output, content, site_plan)
+        render_output(content, output, site_plan)
 
 
 def with_file(relative: str, text: str) -> None:
@@ -92,5 +91,5 @@ relative_paths = st.lists(segments, max_size=4).map("/".join)
 
 @given(target=relative_paths.filter(bool), here=relative_paths.filter(lambda p: not p.startswith("/")))
 def test_page_links_are_what_relpath_gives(target: str, here: str) -> None:
-    """The links' fast path (render._relative) agrees with the standard library on any path."""
-    assert render._relative(target, here) == posixpath.relpath(target, here or ".")
+    """The links' fast path (templating.relative) agrees with the standard library on any path."""
+    assert templating.relative(target, here) == posixpath.relpath(target, here or ".")

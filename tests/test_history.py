@@ -102,7 +102,7 @@ def test_no_repository_means_no_history(tmp_path: Path) -> None:
 
 
 def test_compare_same_content_is_empty(repo: Path) -> None:
-    from ssk_report.build import Settings, load_content
+    from ssk_report.pipeline import Settings, load_content
 
     content = load_content(Settings(content_dir=repo / "content"))
     assert compare(content, content) == []
@@ -112,7 +112,7 @@ def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path:
     from pypdf import PdfReader
 
     from ssk_report import diff, plan, render
-    from ssk_report.build import Settings, build, load_content
+    from ssk_report.pipeline import Settings, build, load_content
 
     from .conftest import TEMPLATES
 

@@ -13,8 +13,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from ssk_report import i18n
-from ssk_report.build import Settings, build
 from ssk_report.errors import ContentError
+from ssk_report.pipeline import Settings, build
 
 from .conftest import CONTENT, ROOT, TEMPLATES, run_build
 

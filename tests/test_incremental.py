@@ -1,6 +1,6 @@
-"""Incremental builds: a rebuild re-renders only the pages whose inputs changed, skips everything
-when nothing changed, and is never stale — after any kind of change, its output is byte for byte the
-output of a fresh build with no cache."""
+"""Incremental builds: a rebuild makes again only the units whose inputs changed, skips everything when
+nothing changed, and is never stale — after any kind of change, its output is byte for byte the output
+of a fresh build with an empty store; a damaged store entry is made again, never published."""
 
 from __future__ import annotations
 
@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import background, i18n, opendata, pagecache, plan, render
-from ssk_report.build import Settings, build, load_content
-from ssk_report.demo import write_demo
-from ssk_report.diff import ChangeLog
-from ssk_report.history import History
+from ssk_report import keys
+from ssk_report.pipeline import Settings, Summary, build
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -41,21 +38,25 @@ def files(root: Path) -> dict[str, str]:
             for p in root.rglob("*") if p.is_file()}
 
 
+def site_build(content: Path, out: Path, store: Path, templates: Path = TEMPLATES) -> Summary:
+    return build(Settings(content, templates, out, pdf=False, cache_dir=store))
+
+
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A website-only build of a copy of the bundled content (outside git, like `content_dir`), with
-    its cache."""
+    its store."""
     root = tmp_path_factory.mktemp("warm")
     shutil.copytree(CONTENT, root / "content")
-    build(Settings(root / "content", TEMPLATES, root / "output", pdf=False, cache_dir=root / "cache"))
+    site_build(root / "content", root / "output", root / "store")
     return root
 
 
-def rebuild_after(warm: Path, tmp_path: Path, content: Path, templates: Path = TEMPLATES) -> tuple[Path, object]:
-    """Rebuild from the warm build's cache into a fresh folder, then build once more with no cache."""
-    shutil.copytree(warm / "cache", tmp_path / "cache")
-    summary = build(Settings(content, templates, tmp_path / "incremental", pdf=False, cache_dir=tmp_path / "cache"))
-    build(Settings(content, templates, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
+def rebuild_after(warm: Path, tmp_path: Path, content: Path, templates: Path = TEMPLATES) -> tuple[Path, Summary]:
+    """Rebuild with a copy of the warm build's store, then build once more with an empty store."""
+    shutil.copytree(warm / "store", tmp_path / "store")
+    summary = site_build(content, tmp_path / "incremental", tmp_path / "store", templates)
+    site_build(content, tmp_path / "fresh", tmp_path / "empty", templates)
     return tmp_path / "incremental", summary
 
 
@@ -76,42 +77,6 @@ def test_every_kind_of_content_change_gives_a_fresh_build_output(
     assert any(marker in p.read_text() for p in incremental.rglob("*.html"))
 
 
-@pytest.mark.parametrize(("relative", "old", "new", "kept"), [
-    ("clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi", "Coaching Clinic 7 (uji) Implementasi", True),
-    ("regencies/kapuas.yaml", "capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)", False)])
-def test_the_workbook_is_kept_while_its_tables_are_unchanged(
-        warm: Path, tmp_path: Path, content_dir: Path, relative: str, old: str, new: str, kept: bool) -> None:
-    """The XLSX workbook, the slowest open data file, comes from the cache when what it is made of
-    (its tables, the site's title and date) is unchanged: a clinic's narrative is not in it."""
-    shutil.copytree(warm / "cache", tmp_path / "cache")
-    [cached] = (tmp_path / "cache" / "opendata").glob("*.xlsx")
-    assert cached.read_bytes() == (warm / "output" / "data" / "ssk-report.xlsx").read_bytes()
-    cached.write_bytes(b"the kept workbook")  # so that the output shows where its workbook came from
-    path = content_dir / relative
-    path.write_text(path.read_text().replace(old, new, 1))
-    build(Settings(content_dir, TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
-    workbook = (tmp_path / "out" / "data" / "ssk-report.xlsx").read_bytes()
-    assert (workbook == b"the kept workbook") is kept
-    assert workbook.startswith(b"PK") is not kept  # made anew: a zip file
-
-
-def test_unchanged_downloads_are_linked_from_the_last_output(tmp_path: Path, content_dir: Path) -> None:
-    """Creating a file costs far more than linking one on some file systems: a rebuild links each
-    open data file whose bytes are those of the output it replaces, and writes the others."""
-    settings = Settings(content_dir, TEMPLATES, tmp_path / "output", pdf=False, cache_dir=tmp_path / "cache")
-    build(settings)
-    data = tmp_path / "output" / "data"
-    before = {name: (data / name).stat().st_ino for name in ("sumber.csv", "kabupaten.csv")}
-    (data / "target.csv").write_bytes((data / "target.csv").read_bytes() + b"changed by hand\n")
-    regency = content_dir / "regencies" / "kapuas.yaml"
-    regency.write_text(regency.read_text().replace("capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)", 1))
-    build(settings)
-    assert (data / "sumber.csv").stat().st_ino == before["sumber.csv"]  # the same bytes: linked
-    assert (data / "kabupaten.csv").stat().st_ino != before["kabupaten.csv"]  # the capital is in it
-    build(Settings(content_dir, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
-    assert files(tmp_path / "output") == files(tmp_path / "fresh")  # the file changed by hand was not kept
-
-
 def test_a_template_change_rerenders_every_page_that_uses_it(warm: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
@@ -123,102 +88,91 @@ def test_a_template_change_rerenders_every_page_that_uses_it(warm: Path, tmp_pat
     assert 'data-x="1"' in (incremental / "index.html").read_text()
 
 
-def test_code_digest_covers_templates_code_and_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_code_digest_covers_every_file_of_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No module is named by hand: renaming or adding one changes every key, and so does a translation."""
     package = tmp_path / "package"
-    shutil.copytree(Path(pagecache.__file__).parent, package)
-    monkeypatch.setattr(pagecache, "_PACKAGE", package)
-    before = pagecache.code_digest(TEMPLATES)
+    shutil.copytree(keys.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE", package)
+    digests = [keys.code_digest(TEMPLATES)]
     po = package / "locale" / "en" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text().replace('msgstr "Home"', 'msgstr "Start"', 1))
-    after_po = pagecache.code_digest(TEMPLATES)
-    (package / "render.py").write_text((package / "render.py").read_text() + "\n# changed\n")
-    assert len({before, after_po, pagecache.code_digest(TEMPLATES)}) == 3
+    digests.append(keys.code_digest(TEMPLATES))
+    (package / "pdfs.py").rename(package / "printing.py")
+    digests.append(keys.code_digest(TEMPLATES))
+    (package / "new_module.py").write_text("# new\n")
+    digests.append(keys.code_digest(TEMPLATES))
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.pyc").write_bytes(b"compiled")  # not code we wrote: no new key
+    digests.append(keys.code_digest(TEMPLATES))
+    assert len(set(digests)) == 4 and digests[-1] == digests[-2]
 
 
 def test_one_changed_regency_rerenders_its_pages_and_the_overviews_only(
         warm: Path, tmp_path: Path, content_dir: Path) -> None:
     path = content_dir / "regencies" / "lamandau.yaml"
     path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik (uji)"))
-    shutil.copytree(warm / "cache", tmp_path / "cache")
+    shutil.copytree(warm / "store", tmp_path / "store")
     before = {p: (warm / "output" / p).read_bytes() for p in ("kabupaten/kapuas.html", "en/kabupaten/kapuas.html")}
-    summary = build(Settings(content_dir, TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
-    manifest = (tmp_path / "cache" / "html" / "site" / "manifest.json").read_text()
-    assert summary.rendered is not None and summary.rendered <= summary.pages // 3
-    for relative, data in before.items():  # another regency's page came from the cache, unchanged
+    summary = site_build(content_dir, tmp_path / "out", tmp_path / "store")
+    assert 0 < summary.rendered <= summary.pages // 3
+    for relative, data in before.items():  # another regency's page came from the store, unchanged
         assert (tmp_path / "out" / relative).read_bytes() == data
-    assert '"kabupaten/lamandau.html"' in manifest
+    assert "Nanga Bulik (uji)" in (tmp_path / "out" / "kabupaten" / "lamandau.html").read_text()
 
 
 def test_nothing_changed_means_nothing_is_done(warm: Path, tmp_path: Path) -> None:
     out = tmp_path / "output"
     shutil.copytree(warm / "output", out)
-    shutil.copytree(warm / "cache", tmp_path / "cache")
+    shutil.copytree(warm / "store", tmp_path / "store")
     stamp = os.stat(out / "index.html").st_mtime_ns
-    summary = build(Settings(warm / "content", TEMPLATES, out, pdf=False, cache_dir=tmp_path / "cache"))
+    summary = site_build(warm / "content", out, tmp_path / "store")
     assert summary.unchanged and "tidak ada perubahan" in str(summary)
     assert os.stat(out / "index.html").st_mtime_ns == stamp
     # Other settings are a different build: it runs.
-    strict = build(Settings(warm / "content", TEMPLATES, out, pdf=False, strict=True, cache_dir=tmp_path / "cache"))
+    strict = build(Settings(warm / "content", TEMPLATES, out, pdf=False, strict=True, cache_dir=tmp_path / "store"))
     assert not strict.unchanged and os.stat(out / "index.html").st_mtime_ns != stamp
 
 
-def test_pages_rendered_in_parallel_are_the_pages_rendered_one_by_one(tmp_path: Path) -> None:
-    content_dir = write_demo(tmp_path / "content", 100)  # 224 pages: above render.PARALLEL_PAGES
-    parallel = build(Settings(content_dir, TEMPLATES, tmp_path / "parallel", pdf=False, workers=2,
-                              cache_dir=tmp_path / "c1"))
-    assert parallel.pages >= render.PARALLEL_PAGES
-    build(Settings(content_dir, TEMPLATES, tmp_path / "serial", pdf=False, workers=1, cache_dir=tmp_path / "c2"))
-    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
-    # What each page read came back from the workers: a second build redoes nothing.
-    shutil.rmtree(tmp_path / "parallel")
-    again = build(Settings(content_dir, TEMPLATES, tmp_path / "parallel", pdf=False, workers=2,
-                           cache_dir=tmp_path / "c1"))
-    assert again.rendered == 0
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "removed", "index"])
+def test_a_damaged_store_entry_is_made_again_never_published(warm: Path, tmp_path: Path, damage: str) -> None:
+    """Truncated or missing entries (a full disk, another process, a hand edit) are noticed by their hash."""
+    shutil.copytree(warm / "store", tmp_path / "store")
+    blobs = sorted((tmp_path / "store" / "blobs").rglob("*"))
+    blobs = [b for b in blobs if b.is_file()]
+    assert len(blobs) > 100
+    for blob in blobs:
+        if damage == "truncated":
+            blob.write_bytes(blob.read_bytes()[: max(1, blob.stat().st_size // 2)])
+        elif damage == "emptied":
+            blob.write_bytes(b"")
+        elif damage == "removed":
+            blob.unlink()
+    if damage == "index":
+        for index in (tmp_path / "store" / "index").glob("*.json"):
+            index.write_text(index.read_text()[:100])
+    summary = site_build(warm / "content", tmp_path / "out", tmp_path / "store")
+    assert summary.rendered == summary.pages
+    assert files(tmp_path / "out") == files(warm / "output")
+    again = site_build(warm / "content", tmp_path / "again", tmp_path / "store")  # the store was mended
+    assert again.rendered == 0 and files(tmp_path / "again") == files(warm / "output")
+
+
+def test_the_store_forgets_what_no_build_uses(warm: Path, tmp_path: Path, content_dir: Path) -> None:
+    shutil.copytree(warm / "store", tmp_path / "store")
+    count = len([b for b in (tmp_path / "store" / "blobs").rglob("*") if b.is_file()])
+    for _ in range(3):  # three edits: the store does not grow with each
+        path = content_dir / "regencies" / "lamandau.yaml"
+        path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik X"))
+        site_build(content_dir, tmp_path / "out", tmp_path / "store")
+    assert len([b for b in (tmp_path / "store" / "blobs").rglob("*") if b.is_file()]) == count
 
 
 def test_a_website_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     """WeasyPrint takes a second or more to import: a website-only build (the preview) must not pay it."""
-    script = (f"import sys; from pathlib import Path; from ssk_report.build import Settings, build; "
+    script = (f"import sys; from pathlib import Path; from ssk_report.pipeline import Settings, build; "
               f"build(Settings(Path({str(CONTENT)!r}), Path({str(TEMPLATES)!r}), Path({str(tmp_path / 'out')!r}), "
               f"pdf=False, cache_dir=Path({str(tmp_path / 'cache')!r}))); "
               f"print(sorted(m for m in sys.modules if m.startswith(('weasyprint', 'pypdf'))))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert (tmp_path / "out" / "index.html").is_file()
-
-
-def test_the_data_page_renders_before_the_sizes_it_shows_are_known(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The open data files are made by another process while the pages render: forked workers render
-    the Data pages with a mark for each size, and filling the marks in once the sizes are known gives
-    the page as rendered with the sizes at hand."""
-    monkeypatch.setattr(render, "PARALLEL_PAGES", 10)  # the 54 Kalteng pages count as a big site
-    content = load_content(Settings(CONTENT, TEMPLATES, Path("unused")))
-    site_plan = plan.plan(content, with_pdf=False)
-    sizes = {path: len(data) for path, data in opendata.data_files(content).items()}
-    assert list(sizes) == opendata.paths(content)  # the paths are known before the files are made
-    envs = render.environments(TEMPLATES)
-    pages = [p for p in site_plan.pages if p.key in ("data.html", "index.html", "kabupaten/kapuas.html")]
-    made: list[int] = []
-    pending = render.Sizes(opendata.paths(content), background.Later(lambda: made.append(1) or sizes))
-    with render.rendering(envs, pages, content, site_plan, History(), ChangeLog(), pending, workers=2) as results:
-        parallel = {page.path: (html, reads) for page, html, reads in results}
-    assert made == []  # nothing waited for the sizes
-    assert b"\x00filesize" in parallel["data.html"][0] and b"\x00filesize" in parallel["en/data.html"][0]
-    with render.rendering(envs, pages, content, site_plan, History(), ChangeLog(), sizes, workers=1) as results:
-        serial = {page.path: (html, reads) for page, html, reads in results}
-    filled = {path: pending.fill(html) for path, (html, _) in parallel.items()}
-    assert made == [1]
-    assert filled == {path: html for path, (html, _) in serial.items()}
-    assert {p: r.names for p, (_, r) in parallel.items()} == {p: r.names for p, (_, r) in serial.items()}
-    shown = i18n.format_size(sizes["data/sumber.csv"], "id").encode()
-    assert b"\x00" not in filled["data.html"] and shown in filled["data.html"]
-
-
-def test_a_page_missing_from_the_cache_is_rendered_again(warm: Path, tmp_path: Path) -> None:
-    """The manifest still lists the pages, but another build pruned their files meanwhile."""
-    shutil.copytree(warm / "cache", tmp_path / "cache")
-    for page in (tmp_path / "cache" / "html" / "site").glob("*.html"):
-        page.unlink()
-    summary = build(Settings(warm / "content", TEMPLATES, tmp_path / "out", pdf=False, cache_dir=tmp_path / "cache"))
-    assert summary.rendered == summary.pages
-    assert files(tmp_path / "out") == files(warm / "output")

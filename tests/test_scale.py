@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import plan, render
-from ssk_report.build import Settings, load_content
+from ssk_report import plan
 from ssk_report.demo import LABEL, write_demo
 from ssk_report.errors import ContentError
+from ssk_report.pipeline import Settings, load_content
 
-from .conftest import TEMPLATES, run_build
+from .conftest import render_output, run_build
 
 
 def test_demo_is_repeatable_and_labelled_synthetic(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_national_report_charts_count_long_bars_instead_of_naming_every_regency(
     content = load_content(Settings(content_dir=write_demo(tmp_path / "content", 60)))
     site_plan = plan.plan(content, languages=("id",))
     report = next(o for o in site_plan.documents if o.key.startswith("report:"))
-    html = render.render_html(render.environments(TEMPLATES, ("id",)), report, content, site_plan)
+    html = render_output(content, report, site_plan)
     start = html.index('id="grafik-tahap"')
     chart = html[start:html.index("</table>", start)]
     rows = [(s.stage, [x for x in content.statuses if x.stage == s.stage]) for s in content.statuses]

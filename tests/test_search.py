@@ -10,14 +10,15 @@ import http.server
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from ssk_report import search
-from ssk_report.build import Settings, build
+from ssk_report import plan, search
+from ssk_report.pipeline import Settings, build
 
 from .conftest import CONTENT, TEMPLATES
 from .test_browser import QuietHandler, Watch, browser  # noqa: F401 (a fixture)
@@ -30,8 +31,8 @@ def parted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parted")
     shutil.copytree(CONTENT, root / "content")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "PARTS_FROM", 4)
-        patch.setattr(search, "PER_PART", 4)
+        patch.setattr(plan, "SEARCH_PARTS_FROM", 4)
+        patch.setattr(plan, "SEARCH_PER_PART", 4)
         build(Settings(root / "content", TEMPLATES, root / "output", pdf=False, cache_dir=root / "cache"))
     return root
 
@@ -46,7 +47,7 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             started.append(Path(args[args.index("--site") + 1]).name.removesuffix("-site"))
         return real(args, **kwargs)  # type: ignore[call-overload,no-any-return]
 
-    monkeypatch.setattr(search.subprocess, "Popen", spy)
+    monkeypatch.setattr(search.subprocess, "Popen", spy)  # type: ignore[attr-defined]
     return started
 
 
@@ -54,7 +55,7 @@ def test_a_big_site_is_indexed_in_parts_that_the_search_page_merges(parted: Path
     index = parted / "output" / "pagefind"
     parts = sorted(p.name for p in index.iterdir() if p.name.startswith("part-"))
     slugs = [p.stem for p in (parted / "content" / "regencies").glob("*.yaml")]
-    assert parts == sorted({search._part(f"kabupaten/{slug}.html", 4) for slug in slugs})
+    assert parts == sorted({plan.search_part(f"kabupaten/{slug}.html", 4) for slug in slugs})
     assert len(parts) >= 3
     for part in parts:  # a part carries its index only; the scripts and WebAssembly come from the main bundle
         names = {p.name for p in (index / part).iterdir()}
@@ -73,8 +74,8 @@ def test_a_province_site_is_one_bundle(site: Path) -> None:
 
 def test_one_changed_regency_reindexes_its_part_only(
         parted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "PARTS_FROM", 4)
-    monkeypatch.setattr(search, "PER_PART", 4)
+    monkeypatch.setattr(plan, "SEARCH_PARTS_FROM", 4)
+    monkeypatch.setattr(plan, "SEARCH_PER_PART", 4)
     content = tmp_path / "content"
     shutil.copytree(parted / "content", content)
     path = content / "regencies" / "lamandau.yaml"
@@ -82,19 +83,15 @@ def test_one_changed_regency_reindexes_its_part_only(
     shutil.copytree(parted / "cache", tmp_path / "cache")
     started = runs(monkeypatch)
     build(Settings(content, TEMPLATES, tmp_path / "incremental", pdf=False, cache_dir=tmp_path / "cache"))
-    assert started == [search._part("kabupaten/lamandau.html", 4)]  # the capital is on its own page only
-    # Pagefind's copy of each page (without its charts) is kept for the next build: this build's only.
-    kept = list((tmp_path / "cache" / "search" / ".pages").iterdir())
-    assert len(kept) == len(list((tmp_path / "incremental").rglob("*.html")))
-    assert not any(b"<svg" in page.read_bytes() for page in kept)
+    assert started == [plan.search_part("kabupaten/lamandau.html", 4)]  # the capital is on its own page only
     started.clear()
     build(Settings(content, TEMPLATES, tmp_path / "fresh", pdf=False, cache_dir=tmp_path / "empty"))
-    assert len(started) == 1 + len({search._part(f"kabupaten/{p.stem}.html", 4)
+    assert len(started) == 1 + len({plan.search_part(f"kabupaten/{p.stem}.html", 4)
                                     for p in (content / "regencies").glob("*.yaml")})
     assert files(tmp_path / "incremental") == files(tmp_path / "fresh")  # never stale
     changed = {p for p, h in files(tmp_path / "incremental").items() if files(parted / "output").get(p) != h}
     assert {p.split("/")[1] for p in changed if p.startswith("pagefind/part-")} == {
-        search._part("kabupaten/lamandau.html", 4)}
+        plan.search_part("kabupaten/lamandau.html", 4)}
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
@@ -109,7 +106,7 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
     with pytest.raises(RuntimeError, match="pagefind failed"):
         build(Settings(content, TEMPLATES, out, pdf=False, cache_dir=tmp_path / "empty"))
     assert files(out) == before
-    assert not [p for p in (tmp_path / "empty" / "search").iterdir() if p.name.startswith(".run-")]
+    assert not list(Path(tempfile.gettempdir()).glob("ssk-search-*"))
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -122,7 +119,7 @@ def test_the_search_page_finds_a_regency_in_its_part(parted: Path, browser: Brow
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     page = browser.new_page(viewport={"width": 360, "height": 800})
     watch = Watch(page, base)
-    part = search._part("kabupaten/lamandau.html", 4)
+    part = plan.search_part("kabupaten/lamandau.html", 4)
     try:
         with page.expect_response(lambda r: f"/output/pagefind/{part}/" in r.url):
             page.goto(base + "output/" + path)
@@ -141,14 +138,15 @@ def test_pages_without_their_charts_give_pagefind_the_same_index(site: Path, tmp
     pages = sorted(p.relative_to(site) for p in site.glob("**/kabupaten/*.html"))
     assert any(b"<svg" in (site / page).read_bytes() for page in pages)
     indexes = []
-    for name, prepare in (("as-published", lambda data: data), ("searchable", search._searchable)):
+    for name, prepare in (("as-published", lambda data: data), ("searchable", search.searchable)):
         source = tmp_path / name
         for page in pages:
             (source / page).parent.mkdir(parents=True, exist_ok=True)
             (source / page).write_bytes(prepare((site / page).read_bytes()))
         subprocess.run([*search._pagefind(), "--site", str(source), "--output-path", str(tmp_path / f"{name}-index"),
                         "--quiet"], check=True, capture_output=True)
-        search._sort_entry(tmp_path / f"{name}-index" / "pagefind-entry.json")
+        entry = tmp_path / f"{name}-index" / "pagefind-entry.json"
+        entry.write_bytes(search._sorted_entry(entry.read_bytes()))  # as the build writes it
         indexes.append(files(tmp_path / f"{name}-index"))
-    assert b"<svg" not in search._searchable((site / pages[-1]).read_bytes())
+    assert b"<svg" not in search.searchable((site / pages[-1]).read_bytes())
     assert indexes[0] == indexes[1]

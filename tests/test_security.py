@@ -12,9 +12,13 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from ssk_report.build import Settings, load_content
+from ssk_report import keys, pdfs
+from ssk_report.diff import ChangeLog
 from ssk_report.errors import ContentError
-from ssk_report.render import render_pdf
+from ssk_report.history import History
+from ssk_report.pipeline import Settings, load_content
+from ssk_report.plan import Output, Plan
+from ssk_report.products import RenderContext
 
 from .conftest import TEMPLATES, run_build
 
@@ -80,6 +84,16 @@ def test_hostile_markdown_and_names_render_as_harmless_text(tmp_path: Path, cont
     assert handout.attachments == {}
 
 
+def render_pdf(html: str) -> bytes:
+    """A page of print HTML as the build lays out a handout (its content file: content/regencies/x.yaml)."""
+    regency = type("Subject", (), {"slug": "x"})()
+    document = Output("laporan/kabupaten/x.pdf", "print/handout.html.j2", regency, "pdf", key="handout:x",
+                      variant="pdf/ua-1")
+    context = RenderContext(None, Plan((), (document,)), History(), ChangeLog(), TEMPLATES,  # type: ignore[arg-type]
+                            keys.code_digest(TEMPLATES))
+    return pdfs.to_pdf(html, context, document)[document.path]
+
+
 @pytest.mark.parametrize(("html", "refused"), [
     ('<link rel="attachment" href="file:///etc/passwd">', "file:///etc/passwd"),
     ('<link rel="stylesheet" href="../../../etc/passwd">', "/etc/passwd"),
@@ -90,15 +104,15 @@ def test_hostile_markdown_and_names_render_as_harmless_text(tmp_path: Path, cont
 def test_pdf_renderer_reads_nothing_outside_the_templates(html: str, refused: str) -> None:
     started = time.perf_counter()
     with pytest.raises(ContentError) as caught:
-        render_pdf(f"<html><head>{html}</head><body><p>x</p></body></html>", TEMPLATES, "content/x.yaml")
+        render_pdf(f"<html><head>{html}</head><body><p>x</p></body></html>")
     assert time.perf_counter() - started < 5
     message = str(caught.value)
-    assert message.startswith("content/x.yaml:1:1: sumber daya di luar folder templat ditolak: ")
+    assert message.startswith("content/regencies/x.yaml:1:1: sumber daya di luar folder templat ditolak: ")
     assert refused in message
 
 
 def test_pdf_renderer_allows_data_urls_and_template_files() -> None:
     svg = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>"
     pdf = render_pdf(f'<html><head><link rel="stylesheet" href="print/print.css"></head>'
-                     f'<body><img src="{svg}" alt="x"><p>aman</p></body></html>', TEMPLATES, "t")
+                     f'<body><img src="{svg}" alt="x"><p>aman</p></body></html>')
     assert "aman" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

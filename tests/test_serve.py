@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from ssk_report import serve as serve_module
-from ssk_report.build import Settings, Summary
 from ssk_report.cli import _parser, main
+from ssk_report.pipeline import Settings, Summary
 from ssk_report.serve import ChangeFilter, Preview, pdf_command
 
 from .conftest import ROOT, TEMPLATES
@@ -186,8 +186,8 @@ def test_editor_scratch_files_and_build_output_are_not_changes(tmp_path: Path) -
     relevant = [tmp_path / "content/regencies/lamandau.yaml", tmp_path / "templates/site/base.html.j2"]
     ignored = [tmp_path / "content/regencies/.lamandau.yaml.swp", tmp_path / "content/regencies/lamandau.yaml~",
                tmp_path / "content/regencies/.#lamandau.yaml", tmp_path / "content/regencies/4913",
-               tmp_path / "output/index.html", tmp_path / ".output.tmp-x1y2/index.html", tmp_path / ".output.lock",
-               tmp_path / ".ssk-cache/pdf/ab/cd.pdf"]
+               tmp_path / "output/index.html", tmp_path / ".output.ssk-staging-x1y2/index.html",
+               tmp_path / ".output.ssk-old-x1y2/index.html", tmp_path / ".output.lock"]
     assert [changes(added, str(p)) for p in relevant] == [True, True]
     assert [p for p in ignored if changes(added, str(p))] == []
 

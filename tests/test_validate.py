@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report.build import Settings, load_content
 from ssk_report.errors import ContentError
+from ssk_report.pipeline import Settings, load_content
 
 Edit = Callable[[str, str, str], None]
 

@@ -1,0 +1,51 @@
+"""The HTML pages (and the site's other text files: feed, sitemap, robots.txt), and the static assets.
+
+Pages render in this process, one by one: with the charts' geometry computed in Python a page takes a
+few milliseconds, and a pool of processes would cost more CPU (starting, receiving the content) than it
+saves in time. A page is made again only when something it read has changed (products.template_key).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import keys
+from .products import RenderContext, Tally, Units, template_key
+from .publish import Staging
+from .store import Store
+from .templating import environments, render
+
+
+class Pages:
+    def __init__(self, context: RenderContext) -> None:
+        self.context = context
+
+    def publish(self, out: Staging, store: Store) -> Tally:
+        context, hasher = self.context, keys.Hasher()
+        # A site with PDFs links them from its pages: kept apart, so that the preview's website-only
+        # builds and its full builds in the background do not undo each other's pages.
+        name = "pages+pdf" if context.plan.documents else "pages"
+        units = Units(store, name, lambda unit, reads: template_key(context, hasher, context.plan.by_path[unit], reads))
+        envs = None
+        made = 0
+        for page in context.plan.pages:
+            files = units.reuse(page.path)
+            if files is None:
+                envs = envs or environments(context.templates)
+                reads: set[str] = set()
+                html = render(envs[page.lang], page, context.variables(page), reads).encode()
+                files = {page.path: html}
+                units.keep(page.path, tuple(sorted(reads)), files)
+                made += 1
+            for path, data in files.items():
+                out.write(path, data)
+        units.close()
+        copy_static(context.templates / "static", out)
+        return Tally(len(context.plan.pages), made)
+
+
+def copy_static(source: Path, out: Staging, prefix: str = "assets") -> None:
+    """The theme's static files (CSS, icons), as they are."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            out.write(f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())

@@ -1,0 +1,128 @@
+"""The pipeline in one function: load -> validate -> plan -> products -> publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import diff, history, keys, loader, parallel, plan, publish
+from .errors import ContentError
+from .loader import RawContent
+from .model import Content
+from .opendata import OpenData
+from .pages import Pages
+from .pdfs import Pdfs, Progress
+from .products import Attached, RenderContext, Tally, replace_downloads
+from .search import SearchIndex
+from .store import Store, default_folder
+from .validate import missing_translations, validate
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path = Path("content")
+    templates_dir: Path = Path("templates")
+    out_dir: Path = Path("output")
+    pdf: bool = True
+    strict: bool = False  # a missing English text is an error, not a marked fallback
+    workers: int = 0  # processes for the PDFs; 0: one per core
+    start_method: str | None = None  # multiprocessing's; None: the platform's default
+    cache_dir: Path | None = None  # the store; None: the user's cache folder (store.default_folder)
+
+
+@dataclass(frozen=True)
+class Summary:
+    pages: int = 0
+    pdfs: int = 0
+    seconds: float = 0.0
+    untranslated: int = 0
+    rendered: int = 0  # pages made anew (the others came from the store)
+    printed: int = 0  # PDFs laid out anew
+    unchanged: bool = False  # nothing changed since the last build: the output was left as it was
+
+    @property
+    def reused(self) -> int:
+        """PDFs taken from the store, their inputs unchanged."""
+        return self.pdfs - self.printed
+
+    def __str__(self) -> str:
+        if self.unchanged:
+            return f"tidak ada perubahan sejak build terakhir; output tetap ({self.seconds:.1f} detik)"
+        fresh = f" ({self.rendered} dibuat ulang)" if self.rendered < self.pages else ""
+        cached = f" ({self.reused} dari cache)" if self.reused else ""
+        return f"{self.pages} halaman HTML{fresh}, {self.pdfs} PDF{cached}, {self.seconds:.1f} detik"
+
+
+def load_content(settings: Settings) -> Content:
+    """Read and check every content file; raises ContentError listing every problem."""
+    return validate(*loader.load(settings.content_dir))
+
+
+def build(settings: Settings, progress: Progress | None = None) -> Summary:
+    started = time.perf_counter()
+    code = keys.code_digest(settings.templates_dir)
+    past = history.read_history(settings.content_dir, settings.templates_dir)
+    fingerprint = _fingerprint(settings, code, past)
+    if publish.up_to_date(settings.out_dir, fingerprint):
+        return Summary(seconds=time.perf_counter() - started, unchanged=True)
+    raw, problems = loader.load(settings.content_dir)
+    content = validate(raw, problems)
+    untranslated = missing_translations(raw, content)
+    if settings.strict and untranslated:
+        raise ContentError(untranslated)
+    changes = diff.change_log(settings.content_dir, content, content.site.changes_since, content.site.changes_until)
+    context = RenderContext(content, plan.plan(content, with_pdf=settings.pdf), past, changes, settings.templates_dir,
+                            code, loader.display_path(settings.content_dir),
+                            attachments=_attachments(raw, content, past) if settings.pdf else ())
+    store = Store(settings.cache_dir or default_folder(settings.content_dir, settings.out_dir))
+    with _saved(store), publish.staging(settings.out_dir, fingerprint) as out:
+        data = OpenData(context)
+        data.publish(out, store)
+        context = replace_downloads(context, data.sizes)  # the Data page lists them
+        with parallel.Pool(settings.workers or parallel.worker_count(), context, settings.start_method) as pool:
+            documents = Pdfs(context, pool, progress).start(store)  # laid out beside the pages
+            pages = Pages(context).publish(out, store)
+            SearchIndex(context).publish(out, store)
+            printed = documents.publish(out, store)
+    return _summary(pages, printed, len(untranslated), started)
+
+
+@contextmanager
+def _saved(store: Store) -> Iterator[None]:
+    """The store keeps what this build made even when the build fails (each entry is whole): an
+    interrupted build of a national site starts again where it stopped."""
+    try:
+        yield
+    finally:
+        store.save()
+
+
+def _summary(pages: Tally, printed: Tally, untranslated: int, started: float) -> Summary:
+    return Summary(pages.units, printed.units, time.perf_counter() - started, untranslated, pages.made, printed.made)
+
+
+def _fingerprint(settings: Settings, code: str, past: history.History) -> str:
+    """What the whole output is made from: when it matches the last build's, there is nothing to do."""
+    return keys.combine([code, keys.files_digest(settings.content_dir), repr(past),
+                         repr((settings.pdf, settings.strict, os.environ.get("SOURCE_DATE_EPOCH")))])
+
+
+def _attachments(raw: RawContent, content: Content, past: history.History) -> tuple[Attached, ...]:
+    """The content files an archival report was built from, plus the commit, to attach to it."""
+    when = past.source_date or dt.datetime.combine(content.site.as_of, dt.time(), dt.UTC)
+    root = raw.root
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith("."))
+    attached = [Attached(f"content/{p.relative_to(root).as_posix()}", p.read_bytes(),
+                         "Berkas konten / content file", when) for p in files]
+    provenance = {"commit": past.provenance.commit if past.provenance else None,
+                  "modified": past.provenance.dirty if past.provenance else None,
+                  "as_of": content.site.as_of.isoformat()}
+    attached.append(Attached("provenance.json", json.dumps(provenance, indent=2).encode() + b"\n",
+                             "Asal build / build provenance", when))
+    return tuple(attached)
