@@ -10,30 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import keys
+from .model import Lang
 from .products import RenderContext, Tally, Units, template_key
 from .publish import Staging
 from .store import Store
-from .templating import environments, render
+from .templating import SiteEnvironment, render
 
 
 class Pages:
-    def __init__(self, context: RenderContext) -> None:
-        self.context = context
+    def __init__(self, context: RenderContext, envs: dict[Lang, SiteEnvironment]) -> None:
+        self.context, self.envs = context, envs
 
     def publish(self, out: Staging, store: Store) -> Tally:
         context, hasher = self.context, keys.Hasher()
-        # A site with PDFs links them from its pages: kept apart, so that the preview's website-only
-        # builds and its full builds in the background do not undo each other's pages.
-        name = "pages+pdf" if context.plan.documents else "pages"
+        name = flavour("pages", context)
         units = Units(store, name, lambda unit, reads: template_key(context, hasher, context.plan.by_path[unit], reads))
-        envs = None
         made = 0
         for page in context.plan.pages:
             files = units.reuse(page.path)
             if files is None:
-                envs = envs or environments(context.templates)
                 reads: set[str] = set()
-                html = render(envs[page.lang], page, context.variables(page), reads).encode()
+                html = render(self.envs[page.lang], page, context.variables(page), reads).encode()
                 files = {page.path: html}
                 units.keep(page.path, tuple(sorted(reads)), files)
                 made += 1
@@ -42,6 +39,12 @@ class Pages:
         units.close()
         copy_static(context.templates / "static", out)
         return Tally(len(context.plan.pages), made)
+
+
+def flavour(product: str, context: RenderContext) -> str:
+    """A product's name in the store. A site with PDFs links them from its pages, so it is kept apart:
+    the preview's website-only builds and its full builds in the background do not undo each other."""
+    return f"{product}+pdf" if context.plan.documents else product
 
 
 def copy_static(source: Path, out: Staging, prefix: str = "assets") -> None:

@@ -62,9 +62,12 @@ class Pool:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self._executor is not None:
-            # On an error, tasks not started yet are dropped; the running ones are waited for.
-            self._executor.shutdown(wait=True, cancel_futures=kind is not None)
+        if self._executor is None:
+            return
+        if kind is not None:  # an error or Ctrl-C: no document still being laid out is waited for
+            for process in list(getattr(self._executor, "_processes", {}).values()):  # (3.14: terminate_workers)
+                process.terminate()
+        self._executor.shutdown(wait=True, cancel_futures=kind is not None)
 
 
 def _run_here(task: Callable[..., T], shared: Any, args: tuple[Any, ...]) -> Future[T]:

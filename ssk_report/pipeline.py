@@ -14,13 +14,14 @@ from pathlib import Path
 from . import diff, history, keys, loader, parallel, plan, publish
 from .errors import ContentError
 from .loader import RawContent
-from .model import Content
+from .model import Content, Lang
 from .opendata import OpenData
 from .pages import Pages
 from .pdfs import Pdfs, Progress
-from .products import Attached, RenderContext, Tally, replace_downloads
+from .products import Attached, RenderContext, replace_downloads
 from .search import SearchIndex
 from .store import Store, default_folder
+from .templating import SiteEnvironment, environments
 from .validate import missing_translations, validate
 
 
@@ -64,13 +65,47 @@ def load_content(settings: Settings) -> Content:
     return validate(*loader.load(settings.content_dir))
 
 
-def build(settings: Settings, progress: Progress | None = None) -> Summary:
+@dataclass(frozen=True)
+class Prepared:
+    """A build's content, checked and planned, before any product is made."""
+
+    context: RenderContext
+    fingerprint: str
+    untranslated: int
+
+
+class Session:
+    """What a long-running process (the preview server) keeps from one build to the next: the compiled
+    templates, for as long as the code and templates are unchanged."""
+
+    def __init__(self) -> None:
+        self._environments: dict[tuple[str, str], dict[Lang, SiteEnvironment]] = {}
+        self.downloads: dict[str, int] = {}  # the open data files' sizes, as last made
+
+    def environments(self, context: RenderContext, purpose: str = "build") -> dict[Lang, SiteEnvironment]:
+        """`purpose`: environments record what a template reads while the build renders with them, so
+        another thread rendering at the same time needs environments of its own."""
+        if (context.code, purpose) not in self._environments:
+            self._environments = {k: v for k, v in self._environments.items() if k[0] == context.code}
+            self._environments[(context.code, purpose)] = environments(context.templates)
+        return self._environments[(context.code, purpose)]
+
+
+def build(settings: Settings, progress: Progress | None = None, session: Session | None = None) -> Summary:
     started = time.perf_counter()
+    prepared = prepare(settings)
+    if prepared is None:
+        return Summary(seconds=time.perf_counter() - started, unchanged=True)
+    return produce(settings, prepared, progress, session, started)
+
+
+def prepare(settings: Settings) -> Prepared | None:
+    """Load, check and plan the content; None when the output is already made from exactly these inputs."""
     code = keys.code_digest(settings.templates_dir)
     past = history.read_history(settings.content_dir, settings.templates_dir)
     fingerprint = _fingerprint(settings, code, past)
     if publish.up_to_date(settings.out_dir, fingerprint):
-        return Summary(seconds=time.perf_counter() - started, unchanged=True)
+        return None
     raw, problems = loader.load(settings.content_dir)
     content = validate(raw, problems)
     untranslated = missing_translations(raw, content)
@@ -80,17 +115,28 @@ def build(settings: Settings, progress: Progress | None = None) -> Summary:
     context = RenderContext(content, plan.plan(content, with_pdf=settings.pdf), past, changes, settings.templates_dir,
                             code, loader.display_path(settings.content_dir),
                             attachments=_attachments(raw, content, past) if settings.pdf else ())
+    return Prepared(context, fingerprint, len(untranslated))
+
+
+def produce(settings: Settings, prepared: Prepared, progress: Progress | None = None,
+            session: Session | None = None, started: float | None = None) -> Summary:
+    """Make every product and publish them together."""
+    started = time.perf_counter() if started is None else started
+    context = prepared.context
     store = Store(settings.cache_dir or default_folder(settings.content_dir, settings.out_dir))
-    with _saved(store), publish.staging(settings.out_dir, fingerprint) as out:
+    with _saved(store), publish.staging(settings.out_dir, prepared.fingerprint) as out:
         data = OpenData(context)
         data.publish(out, store)
         context = replace_downloads(context, data.sizes)  # the Data page lists them
+        if session is not None:
+            session.downloads = data.sizes
         with parallel.Pool(settings.workers or parallel.worker_count(), context, settings.start_method) as pool:
             documents = Pdfs(context, pool, progress).start(store)  # laid out beside the pages
-            pages = Pages(context).publish(out, store)
+            pages = Pages(context, (session or Session()).environments(context)).publish(out, store)
             SearchIndex(context).publish(out, store)
             printed = documents.publish(out, store)
-    return _summary(pages, printed, len(untranslated), started)
+    return Summary(pages.units, printed.units, time.perf_counter() - started, prepared.untranslated, pages.made,
+                   printed.made)
 
 
 @contextmanager
@@ -101,10 +147,6 @@ def _saved(store: Store) -> Iterator[None]:
         yield
     finally:
         store.save()
-
-
-def _summary(pages: Tally, printed: Tally, untranslated: int, started: float) -> Summary:
-    return Summary(pages.units, printed.units, time.perf_counter() - started, untranslated, pages.made, printed.made)
 
 
 def _fingerprint(settings: Settings, code: str, past: history.History) -> str:

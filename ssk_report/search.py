@@ -22,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import keys
+from .pages import flavour
 from .products import RenderContext, Tally, Units
 from .publish import Staging
 from .store import Store
@@ -41,7 +42,7 @@ class SearchIndex:
         for path, bundle in self.context.plan.search_bundles.items():
             members[bundle][path] = out.written[path]
         code = self.context.code
-        units = Units(store, "search", lambda name, reads: keys.combine([code, name, *sorted(
+        units = Units(store, flavour("search", self.context), lambda name, reads: keys.combine([code, name, *sorted(
             f"{path}={digest}" for path, digest in members[name].items())]))
         found: dict[str, dict[str, bytes]] = {}
         with tempfile.TemporaryDirectory(prefix="ssk-search-") as work:

@@ -26,7 +26,9 @@ import jinja2
 import watchfiles
 
 from .errors import ContentError, Problem, SskError, UsageError
-from .pipeline import Settings, build
+from .pipeline import Session, Settings, Summary, prepare, produce
+from .products import RenderContext, replace_downloads
+from .templating import render
 
 EVENTS = "/__ssk/events"  # the Server-Sent Events stream the injected script listens to
 STOP_GRACE = 5.0  # seconds a stopped PDF build may take to clean up its staging folder
@@ -74,6 +76,11 @@ class Preview:
         self._building = threading.Lock()  # one build at a time: they share the output folder's lock
         self._pdf_process: subprocess.Popen[bytes] | None = None
         self._server: http.server.ThreadingHTTPServer | None = None
+        self.session = Session()
+        # The content of a change whose build has not finished yet: its pages are rendered on request,
+        # so the tab shows the change as soon as the content is read and checked (a national site's
+        # build takes seconds more: open data, every page's key, the search index).
+        self.draft: RenderContext | None = None
 
     def rebuild(self) -> None:
         """The website without PDFs now, then (if enabled) the full build in the background."""
@@ -86,7 +93,12 @@ class Preview:
             problems: list[Problem] = []
             failure = None
             try:
-                summary = build(self.settings)
+                prepared = prepare(self.settings)
+                if prepared is not None:
+                    self._show_draft(prepared.context)
+                    summary = produce(self.settings, prepared, session=self.session)
+                else:
+                    summary = Summary(unchanged=True)
             except ContentError as exc:
                 problems = exc.problems
                 print(f"{exc}\n{len(problems)} masalah ditemukan; pratinjau menampilkan hasil terakhir yang berhasil.",
@@ -100,15 +112,41 @@ class Preview:
             else:
                 print(f"Dibangun: {summary}", flush=True)
             self.rebuilds += 1  # finished ones
-            self._publish(problems, failure)
+            if self.draft is not None and not problems and failure is None:
+                # The tab already shows this change (from the draft); the built pages are the same bytes,
+                # so it is not reloaded again (the Data page's sizes alone may be newer).
+                with self._state:
+                    self.draft = None
+            else:
+                self._publish(problems, failure)
             if self.pdf and not problems and failure is None:
                 self._start_pdf(self.pdf)
 
     def _publish(self, problems: list[Problem], failure: str | None) -> None:
         with self._state:
-            self.problems, self.failure = problems, failure
+            self.problems, self.failure, self.draft = problems, failure, None
             self.generation += 1
             self._state.notify_all()
+
+    def _show_draft(self, context: RenderContext) -> None:
+        context = replace_downloads(context, self.session.downloads)  # the sizes made last (the Data page)
+        with self._state:
+            self.problems, self.failure, self.draft = [], None, context
+            self.generation += 1
+            self._state.notify_all()
+
+    def draft_page(self, path: str) -> bytes | None:
+        """The page at URL `path` rendered from the draft, if there is a draft and it has that page."""
+        with self._state:
+            draft = self.draft
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        output = draft.plan.by_path.get(relative) if draft is not None else None
+        if draft is None or output is None or output.kind != "page" or not relative.endswith(".html"):
+            return None
+        envs = self.session.environments(draft, purpose="draft")
+        return render(envs[output.lang], output, draft.variables(output)).encode()
 
     def _start_pdf(self, command: list[str]) -> None:
         # A session of its own: Ctrl-C in the terminal reaches only us, and we stop it in order.
@@ -206,6 +244,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._file(unquote(urlsplit(self.path).path), body=False)
 
     def _file(self, path: str, body: bool) -> None:
+        drafted = self.preview.draft_page(path)
+        if drafted is not None:
+            return self._send(200, "text/html; charset=utf-8", self.preview.decorate(drafted), body)
         root = self.preview.settings.out_dir.resolve()  # per request: each build swaps in a new folder
         if not root.is_dir():
             return self._send(500, "text/html; charset=utf-8", self.preview.error_page(), body)

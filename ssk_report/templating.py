@@ -72,10 +72,27 @@ class _RecordingContext(jinja2.runtime.Context):
 SiteEnvironment.context_class = _RecordingContext
 
 
-def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE) -> SiteEnvironment:
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates shared by the environments of one build, in memory only: each template is
+    compiled once, not once per language (a fifth of a one-regency rebuild at 514 regencies)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
+                compiled: jinja2.BytecodeCache | None = None) -> SiteEnvironment:
     """Autoescape for every file name, undefined names are errors, UI strings and formatting in `lang`."""
     env = SiteEnvironment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=compiled,
         autoescape=True,  # select_autoescape() would skip our .j2 names
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -143,7 +160,8 @@ def _translator(lang: Lang) -> Callable[..., Markup]:
 
 
 def environments(templates: Path) -> dict[Lang, SiteEnvironment]:
-    return {lang: environment(templates, lang) for lang in i18n.LANGUAGES}
+    compiled = _Compiled()
+    return {lang: environment(templates, lang, compiled) for lang in i18n.LANGUAGES}
 
 
 def render(env: SiteEnvironment, output: Output, variables: Mapping[str, Any], reads: set[str] | None = None) -> str:

@@ -94,3 +94,14 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_an_interrupted_build_does_not_wait_for_its_workers() -> None:
+    """Ctrl-C while a long document is laid out: the workers are stopped, not waited for."""
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), parallel.Pool(2, None, "spawn") as pool:
+        futures = [pool.submit(time.sleep, 120) for _ in range(2)]
+        while not all(f.running() for f in futures):
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 60

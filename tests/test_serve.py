@@ -18,7 +18,7 @@ import pytest
 
 from ssk_report import serve as serve_module
 from ssk_report.cli import _parser, main
-from ssk_report.pipeline import Settings, Summary
+from ssk_report.pipeline import Settings
 from ssk_report.serve import ChangeFilter, Preview, pdf_command
 
 from .conftest import ROOT, TEMPLATES
@@ -94,13 +94,13 @@ def fake_build(monkeypatch: pytest.MonkeyPatch, error: Exception | None = None) 
     """Replace the build by one that only records its settings (or raises `error`)."""
     calls: list[Settings] = []
 
-    def _build(settings: Settings, progress: object = None) -> Summary:
+    def _prepare(settings: Settings) -> None:
         calls.append(settings)
         if error:
             raise error
-        return Summary(pages=0, pdfs=0, seconds=0.0)
+        # None: nothing changed since the last build, so there is nothing to produce
 
-    monkeypatch.setattr(serve_module, "build", _build)
+    monkeypatch.setattr(serve_module, "prepare", _prepare)
     return calls
 
 
@@ -374,3 +374,36 @@ def test_serve_prints_its_url_and_stops_cleanly_on_ctrl_c(content_dir: Path, tmp
         process.kill()
     assert process.returncode == 0, err
     assert "Pratinjau dihentikan." in out
+
+
+def test_a_change_is_served_before_its_build_has_finished(make_preview: MakePreview, content_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tab reloads as soon as the content is read and checked: its pages are rendered from the new
+    content on request, while the build that writes them (open data, keys, search index) goes on."""
+    preview, url = make_preview()
+    release, producing = threading.Event(), threading.Event()
+    real = serve_module.produce
+
+    def slow(*args: object, **kwargs: object) -> object:
+        producing.set()
+        assert release.wait(TIMEOUT)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serve_module, "produce", slow)
+    path = content_dir / "regencies" / "lamandau.yaml"
+    path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik Draf"))
+    building = threading.Thread(target=preview.rebuild)
+    building.start()
+    try:
+        assert producing.wait(TIMEOUT)
+        served = get(url, "/kabupaten/lamandau.html")[2]
+        assert b"Nanga Bulik Draf" in served and RELOAD in served
+        assert b"Nanga Bulik Draf" in get(url, "/en/kabupaten/lamandau.html")[2]
+        assert b"Nanga Bulik Draf" not in (preview.settings.out_dir / "kabupaten" / "lamandau.html").read_bytes()
+        assert get(url, "/assets/style.css")[0] == 200  # files that are not pages come from the output
+    finally:
+        release.set()
+        building.join(TIMEOUT)
+    assert preview.draft is None
+    assert b"Nanga Bulik Draf" in (preview.settings.out_dir / "kabupaten" / "lamandau.html").read_bytes()
+    assert get(url, "/kabupaten/lamandau.html")[2] == served  # the built page is the draft's page
