@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import stat
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -33,10 +35,24 @@ def code_digest(templates: Path) -> str:
 
 
 def files_digest(folder: Path) -> str:
-    """A hash of every file under `folder`, names and bytes (compiled bytecode left out)."""
+    """A hash of every entry under `folder`, names and bytes (compiled bytecode left out). Nothing is
+    followed: a symbolic link counts by its target's name, a device or a pipe by its kind, so that a
+    hostile content folder cannot make the build read outside it (or forever) before the loader refuses
+    it with a located message."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for top, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(names + [f for f in folders if os.path.islink(os.path.join(top, f))]):
+            path = os.path.join(top, name)
+            found = os.lstat(path)
+            if stat.S_ISREG(found.st_mode):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            elif stat.S_ISLNK(found.st_mode):
+                data = b"link:" + os.fsencode(os.readlink(path))
+            else:
+                data = f"kind:{stat.S_IFMT(found.st_mode)}".encode()
+            digest.update(Path(path).relative_to(folder).as_posix().encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
