@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -211,12 +210,15 @@ def load_content(folder: Path) -> Content:
     return validate(*loader.load(folder))
 
 
-def content_at(repo: Path, revision: str, content: Path, into: Path) -> Content:
-    folder = history.extract(repo, revision, content, into)
+def content_at(repo: Path, revision: str, content: Path) -> Content:
+    """The content folder as it was at `revision`, read and checked as the build reads it; its
+    problems name the user's files and the revision (`content/x.yaml:3:1 (at HEAD): ...`)."""
     try:
-        return load_content(folder)
+        return validate(*loader.load(history.Revision(repo, revision, content)))
     except ContentError as exc:
-        raise UsageError(f"konten pada revisi {revision!r} tidak valid, tidak dapat dibandingkan:\n{exc}") from None
+        problems = "\n".join(str(replace(p, revision=revision)) for p in exc.problems)
+        raise UsageError(f"konten pada revisi {revision!r} tidak valid, tidak dapat dibandingkan:\n"
+                         f"{problems}") from None
 
 
 def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[Change], str]:
@@ -224,9 +226,8 @@ def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[C
     repo = history.repository_of(content)
     if repo is None:
         raise UsageError(f"{content} tidak berada di dalam repositori git; perbandingan revisi tidak bisa dibuat")
-    with tempfile.TemporaryDirectory() as tmp:
-        old = content_at(repo, rev_a, content, Path(tmp) / "a")
-        new = load_content(content) if rev_b is None else content_at(repo, rev_b, content, Path(tmp) / "b")
+    old = content_at(repo, rev_a, content)
+    new = load_content(content) if rev_b is None else content_at(repo, rev_b, content)
     return compare(old, new), f"Perubahan data: {rev_a} → {rev_b or 'salinan kerja'}"
 
 
@@ -247,34 +248,33 @@ def change_log(content_dir: Path, content: Content, since: str | None = None, un
     if repo is None:
         return ChangeLog()
     latest = content.latest_clinic
-    with tempfile.TemporaryDirectory() as tmp:
-        states: dict[str, Content | None] = {}
+    states: dict[str, Content | None] = {}
 
-        def state(revision: str | None) -> Content | None:
-            if revision is None:
-                return None
-            if revision not in states:
-                try:
-                    states[revision] = content_at(repo, revision, content_dir, Path(tmp) / str(len(states)))
-                except UsageError:
-                    states[revision] = None
-            return states[revision]
+    def state(revision: str | None) -> Content | None:
+        if revision is None:
+            return None
+        if revision not in states:
+            try:
+                states[revision] = content_at(repo, revision, content_dir)
+            except UsageError:
+                states[revision] = None
+        return states[revision]
 
-        def between(old: Content | None, new: Content | None) -> tuple[Change, ...] | None:
-            return None if old is None or new is None else tuple(compare(old, new))
+    def between(old: Content | None, new: Content | None) -> tuple[Change, ...] | None:
+        return None if old is None or new is None else tuple(compare(old, new))
 
-        def at(day: dt.date) -> Content | None:
-            return state(history.revision_at(repo, day))
+    def at(day: dt.date) -> Content | None:
+        return state(history.revision_at(repo, day))
 
-        clinics: dict[str, tuple[Change, ...] | None] = {}
-        for clinic in content.clinics_by_date:
-            previous = content.previous_clinic(clinic)
-            if previous is not None:
-                clinics[clinic.slug] = between(at(previous.end), content if clinic is latest else at(clinic.end))
-        if since is not None:
-            history.resolve(repo, since)
-            site = between(state(since), state(until) if until else content)
-            return ChangeLog(since, site, clinics)
-        if latest is None:
-            return ChangeLog(None, None, clinics)
-        return ChangeLog(latest.slug, between(at(latest.end), content), clinics)
+    clinics: dict[str, tuple[Change, ...] | None] = {}
+    for clinic in content.clinics_by_date:
+        previous = content.previous_clinic(clinic)
+        if previous is not None:
+            clinics[clinic.slug] = between(at(previous.end), content if clinic is latest else at(clinic.end))
+    if since is not None:
+        history.resolve(repo, since)
+        site = between(state(since), state(until) if until else content)
+        return ChangeLog(since, site, clinics)
+    if latest is None:
+        return ChangeLog(None, None, clinics)
+    return ChangeLog(latest.slug, between(at(latest.end), content), clinics)

@@ -14,14 +14,15 @@ class Problem:
     column: int
     field: str
     message: str
+    revision: str = ""  # the git revision, as the user wrote it, when the file is not the work tree's
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
+        where = f"{self.path}:{self.line}:{self.column}" + (f" (at {self.revision})" if self.revision else "")
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
     def as_dict(self) -> dict[str, str | int]:
         return {"file": self.path, "line": self.line, "column": self.column, "field": self.field,
-                "message": self.message}
+                "message": self.message, **({"revision": self.revision} if self.revision else {})}
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command: the pull request shows it on the file's line."""

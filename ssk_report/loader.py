@@ -6,15 +6,17 @@ field paths to (line, column), and refuses the YAML features a content file neve
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import pickle
 import re
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, Protocol
 
 import yaml
 
@@ -24,7 +26,11 @@ from .errors import Problem
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # always with fullmatch: "$" would let "abc\n" pass
+# Nesting of mappings and lists in one file: content needs five levels; deeper is refused before
+# anything (the composer, the model, a template) recurses through it.
+MAX_DEPTH = 16
+TOO_DEEP = f"struktur bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat); sederhanakan isinya"
 FRONT_MATTER = "---"
 TRANSLATION_SUFFIX = ".en"  # tentang.md is Indonesian; tentang.en.md, if present, is its English text
 
@@ -77,8 +83,9 @@ def display_path(path: Path) -> str:
 class _Composer:
     """Turns a composed YAML node tree into values, recording positions and rejecting surprises."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, shift: int = 0) -> None:
         self.path = path
+        self.shift = shift  # lines before the YAML text in its file (a page's front matter)
         self.positions: dict[Location, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
@@ -92,6 +99,9 @@ class _Composer:
             return None
         self._seen.add(id(node))
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and len(loc) >= MAX_DEPTH:
+            self._fail(node, loc, TOO_DEEP)
+            return None
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
             self._fail(node, loc, f"tag YAML {node.tag!r} tidak diizinkan")
             return None
@@ -110,10 +120,13 @@ class _Composer:
                 continue
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
+            if problem := _unprintable(key):
+                self._fail(key_node, loc, problem)
+                continue
             if key in result or key in first_line:
                 self._fail(
                     key_node, (*loc, key),
-                    f"kunci ganda (baris {first_line[key]} dan {line}); hapus salah satunya",
+                    f"kunci ganda (baris {first_line[key] + self.shift} dan {line + self.shift}); hapus salah satunya",
                 )
                 continue
             first_line[key] = line
@@ -123,7 +136,11 @@ class _Composer:
 
     def _scalar(self, node: yaml.Node, loc: Location) -> Any:
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
+            if isinstance(value, str) and (problem := _unprintable(value)):  # written as "\x01" or "\uFFFF"
+                self._fail(node, loc, problem)
+                return None
+            return value
         except yaml.constructor.ConstructorError:
             self._fail(node, loc, f"tag YAML {node.tag!r} tidak diizinkan")
         except ValueError:  # e.g. 2025-02-30 matches the date pattern but is no date
@@ -145,6 +162,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
                                       "indentasi memakai karakter tab; gunakan spasi")]
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # the pure-Python parser, on deep nesting that libyaml reports as below
+        return None, {}, [Problem(path, first_line, 1, "", TOO_DEEP)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row, column = (mark.line + 1 + shift, mark.column + 1) if mark else (first_line, 1)
@@ -153,7 +172,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
         return None, {}, [Problem(path, first_line, 1, "", f"YAML tidak valid: {exc}")]
     if node is None:
         return None, {}, [Problem(path, first_line, 1, "", "berkas kosong; isi data yang diharapkan")]
-    composer = _Composer(path)
+    composer = _Composer(path, shift)
     data = composer.value(node, ())
     positions = {loc: (line + shift, col) for loc, (line, col) in composer.positions.items()}
     problems = [Problem(p.path, p.line + shift, p.column, p.field, p.message) for p in composer.problems]
@@ -221,6 +240,7 @@ _YAML_PROBLEMS = {
     "found unexpected end of stream": "tanda kutip belum ditutup",
     "did not find expected key": "indentasi tidak konsisten dengan baris di atasnya",
     "found undefined alias": "anchor/alias YAML (& dan *) tidak diizinkan; tulis nilainya langsung",
+    "exceeded maximum nesting depth": TOO_DEEP,  # libyaml's own limit, at 1000 levels
 }
 
 
@@ -232,68 +252,265 @@ def _explain(problem: str | None) -> str:
     return problem
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file as text, or None after recording why it cannot be read."""
-    shown = display_path(path)
-    if path.is_symlink():
-        problems.append(Problem(shown, 1, 1, "", "tautan simbolik (symlink) tidak diizinkan di folder konten"))
-        return None
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem(shown, 1, 1, "",
-                                f"berkas terlalu besar ({len(raw):,} byte; paling besar {MAX_FILE_BYTES:,} byte)"))
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(shown, 1, 1, "", "berkas diawali BOM; simpan sebagai UTF-8 tanpa BOM"))
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(shown, line, column, "",
-                                f"bukan teks UTF-8 (byte {raw[exc.start]:#04x}); simpan berkas sebagai UTF-8"))
-        return None
+# ---- Where content is read from ------------------------------------------------------------------------
+
+Kind = Literal["file", "folder", "symlink", "other"]
+
+
+class Tree(Protocol):
+    """The content folder as the loader sees it: a folder on disk (`Folder`) or the folder as it was
+    at a git revision (`history.Revision`). Paths are relative to the content folder, with "/"
+    separators. Nothing here follows a symbolic link: a link is an entry of its own kind."""
+
+    shown: str  # the content folder as messages name it, e.g. "content"
+
+    def kind(self, relative: str) -> Kind | None:
+        """What is at `relative`; None when nothing is."""
+
+    def names(self, relative: str) -> list[str]:
+        """The entries of the folder `relative` ("" for the content folder), sorted; [] if it is none."""
+
+    def walk(self) -> Iterator[tuple[str, Kind]]:
+        """Every entry under the content folder, at any depth."""
+
+    def size(self, relative: str) -> int:
+        """The size in bytes of the file at `relative`."""
+
+    def read(self, relative: str, limit: int) -> bytes:
+        """At most `limit` + 1 bytes of the regular file at `relative`; OSError if it is not one."""
+
+
+def _kind(mode: int) -> Kind:
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+class Folder:
+    """The content folder on disk. Every entry is looked at with lstat, and a file is opened without
+    following a link and checked again once open, so a link or a device is never read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.shown = display_path(root)
+
+    def _path(self, relative: str) -> str:
+        return os.path.join(self.root, *relative.split("/")) if relative else os.fspath(self.root)
+
+    def kind(self, relative: str) -> Kind | None:
+        try:
+            return _kind(os.lstat(self._path(relative)).st_mode)
+        except (OSError, ValueError):  # nothing there, or a name the system cannot hold
+            return None
+
+    def names(self, relative: str) -> list[str]:
+        # The content folder itself is the user's own argument, and may be a link; nothing under it may.
+        if relative and self.kind(relative) != "folder":
+            return []
+        try:
+            return sorted(os.listdir(self._path(relative)))
+        except OSError:
+            return []
+
+    def walk(self) -> Iterator[tuple[str, Kind]]:
+        folders = [""]
+        while folders:
+            folder = folders.pop()
+            for name in self.names(folder):
+                relative = f"{folder}/{name}" if folder else name
+                kind = self.kind(relative)
+                if kind is None:  # removed since it was listed
+                    continue
+                if kind == "folder" and relative != ".git":  # git's own folder, when content is a repository
+                    folders.append(relative)
+                yield relative, kind
+
+    def size(self, relative: str) -> int:
+        return os.lstat(self._path(relative)).st_size
+
+    def read(self, relative: str, limit: int) -> bytes:
+        path = self._path(relative)
+        # O_NONBLOCK: a FIFO swapped in since the lstat must not block the open.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise OSError(errno.EINVAL, "bukan berkas biasa")
+            if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(self.root)):
+                raise OSError(errno.EXDEV, "di luar folder konten")
+            return handle.read(limit + 1)
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """A content file exactly as the loader read and checked it."""
+
+    path: str  # relative to the content folder, "/" separators
+    data: bytes
+
+
+# Every character YAML itself calls printable: no control characters (which XML, and so the feeds,
+# cannot hold) and no noncharacters, in a file or in a value written with escapes ("\x01").
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_REFUSED: dict[Kind | None, str] = {
+    "symlink": "tautan simbolik (symlink) tidak diizinkan di folder konten",
+    "other": "bukan berkas biasa (mis. FIFO, soket atau perangkat); folder konten hanya boleh berisi berkas dan folder",
+    "folder": "ini sebuah folder, padahal namanya nama berkas konten; ganti nama atau pindahkan folder ini",
+    None: "berkas wajib ini tidak ditemukan",
+}
+
+
+def _unprintable(text: str) -> str | None:
+    """Why `text` cannot be published as it is, or None."""
+    found = _UNPRINTABLE.search(text)
+    return None if found is None else _unprintable_message(found[0])
+
+
+def _unprintable_message(character: str) -> str:
+    return f"karakter tak terlihat U+{ord(character):04X} tidak diizinkan; hapus karakter itu"
+
+
+def _printable(text: str) -> str:
+    """A path as messages may show it: a name holding a line break or bytes that are no UTF-8 (a
+    file in a folder the loader never reads may be named anything) cannot forge a second message."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSHOWABLE.sub(lambda found: ascii(found[0])[1:-1], text)
+
+
+# What a path in a message may hold as it is: printable characters, no line break of any kind.
+_UNSHOWABLE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _Reader:
+    """Reads content files from a tree, each checked, recording every file read and every problem."""
+
+    def __init__(self, tree: Tree, problems: list[Problem], parse: Parse = parse_yaml) -> None:
+        self.tree, self.problems, self.parse = tree, problems, parse
+        self.files: list[ContentFile] = []
+
+    def shown(self, relative: str) -> str:
+        return _printable(os.path.join(self.tree.shown, *relative.split("/")))
+
+    def fail(self, relative: str, message: str, line: int = 1, column: int = 1) -> None:
+        self.problems.append(Problem(self.shown(relative), line, column, "", message))
+
+    def scan(self) -> None:
+        """Links and special files anywhere in the content folder, in folders the loader reads or not."""
+        for relative, kind in self.tree.walk():
+            if kind in ("symlink", "other"):
+                self.fail(relative, _REFUSED[kind])
+
+    def text(self, relative: str) -> str | None:
+        """The file as text, or None after recording why it cannot be read."""
+        kind = self.tree.kind(relative)
+        if kind != "file":
+            self.fail(relative, _REFUSED[kind])
+            return None
+        try:
+            size = self.tree.size(relative)
+            raw = self.tree.read(relative, MAX_FILE_BYTES) if size <= MAX_FILE_BYTES else b""
+        except OSError as exc:
+            self.fail(relative, f"berkas tidak dapat dibaca ({exc.strerror or exc})")
+            return None
+        if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+            size = max(size, len(raw))
+            self.fail(relative, f"berkas terlalu besar ({size:,} byte; paling besar {MAX_FILE_BYTES:,} byte)")
+            return None
+        if raw.startswith(b"\xef\xbb\xbf"):
+            self.fail(relative, "berkas diawali BOM; simpan sebagai UTF-8 tanpa BOM")
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.fail(relative, f"bukan teks UTF-8 (byte {raw[exc.start]:#04x}); simpan berkas sebagai UTF-8",
+                      line, column)
+            return None
+        found = _UNPRINTABLE.search(text)
+        if found is not None:
+            at = found.start()
+            self.fail(relative, _unprintable_message(found[0]), text.count("\n", 0, at) + 1,
+                      at - text.rfind("\n", 0, at))
+            return None
+        self.files.append(ContentFile(relative, raw))
+        return text
+
+    def yaml(self, relative: str) -> RawDocument | None:
+        text = self.text(relative)
+        if text is None:
+            return None
+        shown = self.shown(relative)
+        data, positions, found = self.parse(text, shown)
+        self.problems.extend(found)
+        if data is None:
+            return None
+        return RawDocument(shown, _stem(relative), data, positions, reported=_reported(found))
+
+    def markdown(self, relative: str) -> RawDocument | None:
+        """A Markdown page: YAML front matter between `---` lines, then the body."""
+        text = self.text(relative)
+        if text is None:
+            return None
+        shown = self.shown(relative)
+        lines = text.splitlines(keepends=True)
+        if not lines or lines[0].rstrip() != FRONT_MATTER:
+            self.fail(relative, "halaman harus diawali front matter YAML di antara dua baris '---'")
+            return None
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER), None)
+        if end is None:
+            self.fail(relative, "front matter tidak ditutup dengan baris '---'")
+            return None
+        data, positions, found = self.parse("".join(lines[1:end]), shown, first_line=2)
+        self.problems.extend(found)
+        if data is None:
+            return None
+        positions[("body",)] = (end + 2, 1)
+        return RawDocument(shown, _stem(relative), data, positions, body="".join(lines[end + 1:]),
+                           reported=_reported(found))
+
+    def listing(self, folder: str, suffix: str) -> list[str]:
+        """The content files of one kind in a folder (relative paths), after refusing badly named ones.
+        A folder named like a content file is listed too, so that reading it says what it is."""
+        kind = self.tree.kind(folder)
+        if kind is None:
+            return []
+        if kind != "folder":
+            self.fail(folder, "seharusnya sebuah folder, bukan berkas" if kind == "file" else _REFUSED[kind])
+            return []
+        found = []
+        for name in self.tree.names(folder):
+            if name.startswith(".") or not name.endswith(suffix):
+                continue
+            stem = name[: -len(suffix)]
+            if stem.endswith(TRANSLATION_SUFFIX) and suffix == ".md":
+                continue  # an English companion, read beside its Indonesian file
+            if not SLUG_RE.fullmatch(stem):
+                self.fail(f"{folder}/{name}", f"nama berkas {name!r} tidak valid;"
+                                              " pakai huruf kecil a-z, angka dan tanda '-'")
+                continue
+            found.append(f"{folder}/{name}")
+        return found
+
+
+def _stem(relative: str) -> str:
+    """The file name without its extension: the id of a regency, clinic or page."""
+    return PurePosixPath(relative).stem
 
 
 def load_yaml_file(path: Path, problems: list[Problem], parse: Parse = parse_yaml) -> RawDocument | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    shown = display_path(path)
-    data, positions, found = parse(text, shown)
-    problems.extend(found)
-    if data is None:
-        return None
-    return RawDocument(shown, path.stem, data, positions, reported=_reported(found))
+    """One YAML file on its own, checked as the loader checks every file."""
+    return _Reader(Folder(path.parent), problems, parse).yaml(path.name)
+
+
+def load_markdown_file(path: Path, problems: list[Problem], parse: Parse = parse_yaml) -> RawDocument | None:
+    return _Reader(Folder(path.parent), problems, parse).markdown(path.name)
 
 
 def _reported(problems: list[Problem]) -> frozenset[Location]:
     return frozenset(tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", pr.field) if p)
                      for pr in problems)
-
-
-def load_markdown_file(path: Path, problems: list[Problem], parse: Parse = parse_yaml) -> RawDocument | None:
-    """A Markdown page: YAML front matter between `---` lines, then the body."""
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    shown = display_path(path)
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FRONT_MATTER:
-        problems.append(Problem(shown, 1, 1, "", "halaman harus diawali front matter YAML di antara dua baris '---'"))
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER), None)
-    if end is None:
-        problems.append(Problem(shown, 1, 1, "", "front matter tidak ditutup dengan baris '---'"))
-        return None
-    data, positions, found = parse("".join(lines[1:end]), shown, first_line=2)
-    problems.extend(found)
-    if data is None:
-        return None
-    positions[("body",)] = (end + 2, 1)
-    return RawDocument(shown, path.stem, data, positions, body="".join(lines[end + 1:]),
-                       reported=_reported(found))
 
 
 @dataclass(frozen=True)
@@ -313,95 +530,71 @@ class RawContent:
     regency_files: frozenset[str] = frozenset()
     provinces: RawDocument | None = None  # content/provinces.yaml, only for a national site
     map: RawDocument | None = None  # content/map.yaml, optional (issue 5)
+    # Every file the loader read, by path, with the very bytes it parsed: each one a regular file
+    # inside the content folder (never through a link) within MAX_FILE_BYTES. This is the whole of
+    # what the content is made from, and the only files an archival PDF may carry (SECURITY.md).
+    files: tuple[ContentFile, ...] = ()
 
 
-def _files(folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
-    if folder.is_symlink():
-        problems.append(Problem(display_path(folder), 1, 1, "",
-                                "tautan simbolik (symlink) tidak diizinkan di folder konten"))
-        return []
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix != suffix:
-            continue
-        if path.stem.endswith(TRANSLATION_SUFFIX) and suffix == ".md":
-            continue  # an English companion, read beside its Indonesian file
-        if not SLUG_RE.match(path.stem):
-            problems.append(Problem(display_path(path), 1, 1, "",
-                                    f"nama berkas {path.name!r} tidak valid;"
-                                    " pakai huruf kecil a-z, angka dan tanda '-'"))
-            continue
-        found.append(path)
-    return found
-
-
-def _orphan_translations(root: Path, problems: list[Problem]) -> None:
-    """An English file whose Indonesian original is missing (renamed, or a typo in its name)."""
-    for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
-        for english in sorted((root / folder).glob(f"*{TRANSLATION_SUFFIX}.md")):
-            stem = english.name.removesuffix(f"{TRANSLATION_SUFFIX}.md")
-            if not (root / folder / f"{stem}{original}").is_file():
-                problems.append(Problem(display_path(english), 1, 1, "",
-                                        f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{original}"))
-
-
-def _present(path: Path) -> bool:
-    """An optional file is there (a symlink counts, so that it is refused with its own message)."""
-    return path.is_file() or path.is_symlink()
-
-
-def load(root: Path, cache: ParseCache | None = None) -> tuple[RawContent, list[Problem]]:
-    """Read every content file under `root`; problems are collected, never raised. With `cache`,
-    unchanged files are not parsed again (the caller saves it)."""
+def load(source: Path | Tree, cache: ParseCache | None = None) -> tuple[RawContent, list[Problem]]:
+    """Read every content file of `source` (a folder, or a `Tree` such as a git revision); problems
+    are collected, never raised. With `cache`, unchanged files are not parsed again (the caller
+    saves it)."""
+    tree = Folder(source) if isinstance(source, Path) else source
     problems: list[Problem] = []
-    parse = cache.parse if cache is not None else parse_yaml
+    reader = _Reader(tree, problems, cache.parse if cache is not None else parse_yaml)
+    reader.scan()
 
     def single(name: str) -> RawDocument | None:
-        path = root / name
-        if not path.is_file():
-            problems.append(Problem(display_path(path), 1, 1, "", "berkas wajib ini tidak ditemukan"))
-            return None
-        return load_yaml_file(path, problems, parse)
+        return reader.yaml(name)  # absent: "berkas wajib ini tidak ditemukan"
 
-    def each_yaml(folder: str) -> list[RawDocument]:
-        docs = (load_yaml_file(p, problems, parse) for p in _files(root / folder, ".yaml", problems))
-        return [d for d in docs if d is not None]
+    def optional(name: str) -> RawDocument | None:
+        return reader.yaml(name) if tree.kind(name) is not None else None
 
-    regency_files = frozenset(p.stem for p in _files(root / "regencies", ".yaml", []))
+    def companion(relative: str) -> str | None:
+        return reader.text(relative) if tree.kind(relative) is not None else None
 
+    regency_paths = reader.listing("regencies", ".yaml")
     clinics = []
-    for doc in each_yaml("clinics"):
-        narrative = root / "clinics" / f"{doc.stem}.md"
-        body = read_text(narrative, problems) if narrative.is_file() else None
-        english = narrative.with_suffix(f"{TRANSLATION_SUFFIX}.md")
-        english_body = read_text(english, problems) if english.is_file() else None
-        translation = RawDocument(display_path(english), doc.stem, {}, {}, body=english_body) if english_body else None
-        clinics.append(RawDocument(doc.path, doc.stem, doc.data, doc.positions, body=body, reported=doc.reported,
-                                   translation=translation))
+    for doc in (d for p in reader.listing("clinics", ".yaml") if (d := reader.yaml(p)) is not None):
+        body = companion(f"clinics/{doc.stem}.md")
+        english = f"clinics/{doc.stem}{TRANSLATION_SUFFIX}.md"
+        english_body = companion(english)
+        translation = RawDocument(reader.shown(english), doc.stem, {}, {}, body=english_body) if english_body else None
+        clinics.append(replace(doc, body=body, translation=translation))
     pages = []
-    for path in _files(root / "pages", ".md", problems):
-        page = load_markdown_file(path, problems, parse)
-        english = path.with_suffix(f"{TRANSLATION_SUFFIX}.md")
-        if page is not None and english.is_file():
-            page = replace(page, translation=load_markdown_file(english, problems, parse))
+    for path in reader.listing("pages", ".md"):
+        page = reader.markdown(path)
+        english = path.removesuffix(".md") + f"{TRANSLATION_SUFFIX}.md"
+        if page is not None and tree.kind(english) is not None:
+            page = replace(page, translation=reader.markdown(english))
         if page is not None:
             pages.append(page)
-    _orphan_translations(root, problems)
+    _orphan_translations(tree, reader)
     content = RawContent(
-        root=root,
+        root=source if isinstance(source, Path) else Path(tree.shown),
         site=single("site.yaml"),
         sources=single("sources.yaml"),
         milestones=single("milestones.yaml"),
         indicators=single("indicators.yaml"),
-        regencies=each_yaml("regencies"),
+        regencies=[d for p in regency_paths if (d := reader.yaml(p)) is not None],
         clinics=clinics,
         pages=pages,
-        regency_files=regency_files,
-        provinces=(load_yaml_file(root / "provinces.yaml", problems, parse)
-                   if (root / "provinces.yaml").is_file() else None),
-        # open data (issue 5): the schematic map's tile positions; a province may have none.
-        map=load_yaml_file(root / "map.yaml", problems, parse) if _present(root / "map.yaml") else None,
+        regency_files=frozenset(_stem(p) for p in regency_paths),
+        provinces=optional("provinces.yaml"),  # only for a national site
+        map=optional("map.yaml"),  # open data (issue 5): the schematic map's tile positions; a province may have none
+        files=tuple(sorted(reader.files, key=lambda f: f.path)),
     )
-    return content, problems
+    # A link inside a folder the loader reads is found twice: by the scan and by the reading.
+    return content, list(dict.fromkeys(problems))
+
+
+def _orphan_translations(tree: Tree, reader: _Reader) -> None:
+    """An English file whose Indonesian original is missing (renamed, or a typo in its name)."""
+    for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
+        for name in tree.names(folder):
+            if name.endswith(f"{TRANSLATION_SUFFIX}.md") and not name.startswith("."):
+                stem = name.removesuffix(f"{TRANSLATION_SUFFIX}.md")
+                if tree.kind(f"{folder}/{stem}{original}") is None:
+                    reader.fail(f"{folder}/{name}",
+                                f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{original}")

@@ -11,16 +11,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, ClassVar, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+# Patterns are matched by pydantic-core's Rust engine, where "$" is the very end of the text (in
+# Python's re it would also accept a final line break). Digits are ASCII: "\d" takes any script's.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 IndicatorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 MilestoneId = Annotated[str, StringConstraints(pattern=r"^M[1-4]$")]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 PpspYear = Annotated[int, Field(ge=2010, le=2035)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+# The site's own address goes into the feeds, the sitemap, robots.txt and every page's head: only
+# characters that mean the same, unescaped, in all of them (no quotes, spaces, "&", "<", "?" or "#").
+BASE_URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$"
+BaseUrl = Annotated[str, StringConstraints(pattern=BASE_URL_PATTERN)]
+# Numbers have bounds that every later stage can show, sum and write (Babel, the workbook, JSON):
+# no infinity or NaN. A quantity (people, km²) is at most ten billion, more than any population or
+# area on Earth; indicator values and targets are percentages, checked 0-100 in validate.py.
+MAX_QUANTITY = 10_000_000_000
+Number = Annotated[float, Field(allow_inf_nan=False)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lang = Literal["id", "en"]
 
@@ -62,15 +73,15 @@ class Source(Record):
 class Quantity(Record):
     """A figure with the year it describes and where it comes from."""
 
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)
     year: Year
     source: Slug
 
 
 class Province(Record):
     name: NonEmpty
-    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
-    bps_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
+    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     capital: NonEmpty
     population: Quantity | None = None
     area_km2: Quantity | None = None
@@ -83,7 +94,7 @@ class Site(Record):
     organisation: NonEmpty
     secretariat: NonEmpty | None = None
     as_of: dt.date
-    base_url: Url | None = None
+    base_url: BaseUrl | None = None
     licence: str | None = None
     # "province": one province's site (content/regencies/ under `province`); "nation": regencies of
     # many provinces, listed in content/provinces.yaml, with `province` describing the whole area.
@@ -125,7 +136,7 @@ class Target(Record):
     scope: Literal["national", "province"]
     start: Year
     end: Year
-    value: float
+    value: Number
     source: Slug
 
     @model_validator(mode="after")
@@ -142,7 +153,7 @@ class Observation(Record):
     """One measured value of an indicator for a year."""
 
     year: Year
-    value: float
+    value: Number
     source: Slug
 
 
@@ -210,8 +221,8 @@ class Regency(Record):
     slug: Slug
     name: NonEmpty
     type: Literal["kabupaten", "kota"]
-    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}$")]
-    bps_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}\.[0-9]{2}$")]
+    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     capital: NonEmpty | None = None
     sources: list[Slug] = []
     population: Quantity | None = None
@@ -280,7 +291,7 @@ class Participant(Record):
 
 
 class Clinic(Record):
-    slug: Annotated[str, StringConstraints(pattern=r"^\d{4}-cc\d+$")]
+    slug: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-cc[0-9]+$")]
     number: Annotated[int, Field(ge=1, le=99)]
     cycle_year: Year
     start: dt.date
@@ -291,7 +302,7 @@ class Clinic(Record):
     opened_by: Text | None = None
     milestone_focus: MilestoneId | None = None
     scope: list[IndicatorId] = []
-    participant_count: Annotated[int, Field(ge=0)] | None = None
+    participant_count: Annotated[int, Field(ge=0, le=9999)] | None = None
     participants: list[Participant] = []
     agenda: list[Text] = []
     findings: list[Text] = []
@@ -328,7 +339,7 @@ class Page(Record):
     slug: Slug
     title: Text
     description: Text
-    order: int = 100
+    order: Annotated[int, Field(ge=-9999, le=9999)] = 100
     layout: Literal["page", "sources"] = "page"
     body: Text
 
@@ -397,10 +408,6 @@ class RegencyStatus:
     completeness: Completeness
     indicators: tuple[IndicatorStatus, ...]
     clinics: tuple[Clinic, ...]
-
-    # For page keys (pagecache.Inputs.digest): the clinics are shared by every status (each listing
-    # up to 514 participants), so they are hashed once apart; the rest is serialised in one go.
-    HASHED_APART: ClassVar[tuple[str, ...]] = ("clinics",)
 
     @property
     def sources(self) -> tuple[str, ...]:

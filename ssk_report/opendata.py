@@ -280,12 +280,27 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _text(value: Cell) -> str:
-    """A CSV cell: numbers as Python writes them (76.31, 294602), without a trailing `.0`."""
+    """A CSV cell: numbers as Python writes them (76.31, 294602), without a trailing `.0`; text
+    that a spreadsheet would run as a formula, neutralised."""
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value).removesuffix(".0")
-    return str(value)
+    return neutral(value) if isinstance(value, str) else str(value)
+
+
+# OWASP's rule against CSV injection: a text cell starting with one of these is a live formula (or
+# turns into one) when a spreadsheet opens the file, so it is written with a single quote before
+# it. Only text: a negative number stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED = ("Sel teks yang diawali =, +, -, @, tab atau carriage return ditulis dengan tanda petik tunggal (')"
+               " di depannya, agar aplikasi spreadsheet tidak menjalankannya sebagai rumus (aturan OWASP tentang"
+               " CSV injection); angka, termasuk angka negatif, tetap ditulis sebagai angka.")
+
+
+def neutral(text: str) -> str:
+    """A text cell as the CSV files and the workbook write it (see FORMULA_START)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_files(tables: list[Table]) -> dict[str, bytes]:
@@ -377,12 +392,13 @@ def _workbook(content: Content, sheets: list[Sheet]) -> bytes:
     lines = [("Judul", content.site.title.id), ("Penyusun", content.site.organisation),
              ("Data per", content.site.as_of.isoformat()),
              ("Lisensi", content.site.licence or "belum ditentukan"),
-             ("Catatan", "Sel kosong berarti belum ada data; tidak ada angka yang diperkirakan.")]
+             ("Catatan", "Sel kosong berarti belum ada data; tidak ada angka yang diperkirakan."),
+             ("Rumus", NEUTRALISED)]
     lines += [(f"Lembar '{t.name}'", t.title) for t in sheets]
     lines += [(f"{t.name}: {c.name}", c.description) for t in sheets for c in t.columns]
     for row, (key, text) in enumerate(lines):
-        about.write_string(row, 0, key, bold)
-        about.write_string(row, 1, text)
+        about.write_string(row, 0, neutral(key), bold)
+        about.write_string(row, 1, neutral(text))
     about.set_column(0, 0, 32)
     about.set_column(1, 1, 90)
     for table in sheets:
@@ -397,7 +413,7 @@ def _workbook(content: Content, sheets: list[Sheet]) -> bytes:
                 if isinstance(value, int | float):
                     sheet.write_number(row, col, value)
                 else:
-                    sheet.write_string(row, col, value)
+                    sheet.write_string(row, col, neutral(value))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
     book.close()
@@ -447,7 +463,7 @@ def _package(content: Content, tables: list[Table], sheets: list[str], files: di
         "name": f"ssk-report-{site.province.kemendagri_code}",
         "title": site.title.id,
         "description": (f"{site.description.id} Data per {site.as_of.isoformat()}."
-                        + ("" if site.licence else " Lisensi data belum ditentukan.")),
+                        + ("" if site.licence else " Lisensi data belum ditentukan.") + f" {NEUTRALISED}"),
         "created": f"{site.as_of.isoformat()}T00:00:00Z",
         **({"homepage": site.base_url} if site.base_url else {}),
         **licence,

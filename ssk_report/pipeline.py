@@ -156,12 +156,11 @@ def _fingerprint(settings: Settings, code: str, past: history.History) -> str:
 
 
 def _attachments(raw: RawContent, content: Content, past: history.History) -> tuple[Attached, ...]:
-    """The content files an archival report was built from, plus the commit, to attach to it."""
+    """The content files the build read (each checked by the loader), plus the commit, to attach to the
+    archival reports."""
     when = past.source_date or dt.datetime.combine(content.site.as_of, dt.time(), dt.UTC)
-    root = raw.root
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith("."))
-    attached = [Attached(f"content/{p.relative_to(root).as_posix()}", p.read_bytes(),
-                         "Berkas konten / content file", when) for p in files]
+    attached = [Attached(f"content/{file.path}", file.data, "Berkas konten / content file", when)
+                for file in raw.files]
     provenance = {"commit": past.provenance.commit if past.provenance else None,
                   "modified": past.provenance.dirty if past.provenance else None,
                   "as_of": content.site.as_of.isoformat()}

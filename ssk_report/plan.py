@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .model import Content, Lang
+from .model import Clinic, Content, Lang, Page, RegencyStatus
 
 # Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
 # page structure under en/, with its reports under en/report/.
@@ -36,6 +36,20 @@ class Output:
     # same layout.
     variant: str | None = None
     archive: str | None = None
+
+    @property
+    def shows(self) -> tuple[str, ...] | None:
+        """The content files (relative to the content folder) whose data this page presents, as its
+        "last updated" line counts them (the sitemap's lastmod); None for a page drawn from the
+        whole content (the home page and the other overviews)."""
+        subject = self.subject
+        if isinstance(subject, RegencyStatus):
+            return (f"regencies/{subject.regency.slug}.yaml",)
+        if isinstance(subject, Clinic):
+            return tuple(f"clinics/{subject.slug}{end}" for end in (".yaml", ".md", ".en.md"))
+        if isinstance(subject, Page):
+            return (f"pages/{subject.slug}.md", f"pages/{subject.slug}.en.md")
+        return None
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,10 @@ class Plan:
     def path_in(self, output: Output, lang: Lang) -> str | None:
         """The path of the same page in another language, if that edition is built."""
         return self._by_key.get((output.key, lang))
+
+    def path_of(self, key: str, lang: Lang) -> str | None:
+        """The path of a page (by its key, the path in the Indonesian edition) in `lang`, if built."""
+        return self._by_key.get((key, lang))
 
 
 REGENCY_TEMPLATE = "site/regency.html.j2"
@@ -126,16 +144,18 @@ def _documents(content: Content, lang: Lang) -> list[Output]:
     return reports + handouts
 
 
-def _feeds(content: Content) -> list[Output]:
-    """sitemap.xml, robots.txt and the Atom feed of coaching clinics need absolute addresses, so they
-    exist only when site.yaml sets base_url."""
+def _feeds(content: Content, languages: tuple[Lang, ...]) -> list[Output]:
+    """sitemap.xml, robots.txt and the Atom feeds of coaching clinics (one per edition, each in its
+    language) need absolute addresses, so they exist only when site.yaml sets base_url."""
     if not content.site.base_url:
         return []
-    return [Output(path, f"site/{path}.j2", None, "page", DEFAULT_LANGUAGE, path)
-            for path in ("sitemap.xml", "robots.txt", "feed.xml")]
+    return [*(Output(path, f"site/{path}.j2", None, "page", DEFAULT_LANGUAGE, path)
+              for path in ("sitemap.xml", "robots.txt")),
+            *(Output(f"{PREFIX[lang]}feed.xml", "site/feed.xml.j2", None, "page", lang, "feed.xml")
+              for lang in languages)]
 
 
 def plan(content: Content, with_pdf: bool = True, languages: tuple[Lang, ...] = LANGUAGES) -> Plan:
-    pages = [o for lang in languages for o in _pages(content, lang)] + _feeds(content)
+    pages = [o for lang in languages for o in _pages(content, lang)] + _feeds(content, languages)
     documents = [o for lang in languages for o in _documents(content, lang)] if with_pdf else []
     return Plan(tuple(pages), tuple(documents))

@@ -20,7 +20,7 @@ def _write(target: Path, kind: str, **values: object) -> Path:
 
 
 def new_regency(content: Path, slug: str) -> Path:
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         raise UsageError(f"slug {slug!r} tidak valid; pakai huruf kecil a-z, angka dan tanda '-', mis. barito-timur")
     name = " ".join(part.capitalize() for part in slug.split("-"))
     return _write(content / "regencies" / f"{slug}.yaml", "regency", slug=slug, name=name)

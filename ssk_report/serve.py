@@ -20,6 +20,7 @@ import threading
 import traceback
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import jinja2
@@ -53,7 +54,7 @@ class ChangeFilter(watchfiles.DefaultFilter):
     def __init__(self, out_dir: Path) -> None:
         out = out_dir.absolute()
         # Vim probes with `4913`; Emacs locks with `.#name`; `.swp`, `~` are in the defaults.
-        super().__init__(ignore_entity_patterns=(*self.ignore_entity_patterns, r"^4913$"),
+        super().__init__(ignore_entity_patterns=(*self.ignore_entity_patterns, r"^4913\Z"),
                          ignore_paths=(out,))
         self._staging = f".{out.name}."  # .output.ssk-staging-*, .output.ssk-old-*, .output.lock beside output/
 
@@ -234,6 +235,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "ssk-report"
 
     def do_GET(self) -> None:
+        if not self._for_us():
+            return
         url = urlsplit(self.path)
         if url.path == EVENTS:
             self._events(parse_qs(url.query).get("since", ["0"])[0])
@@ -241,7 +244,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._file(unquote(url.path), body=True)
 
     def do_HEAD(self) -> None:
-        self._file(unquote(urlsplit(self.path).path), body=False)
+        if self._for_us():
+            self._file(unquote(urlsplit(self.path).path), body=False)
+
+    def _for_us(self) -> bool:
+        """Whether the request names this server: a page of another site whose name was pointed at
+        127.0.0.1 (DNS rebinding) sends its own name, and must not read the preview. Answered 421
+        (Misdirected Request) otherwise."""
+        port = cast(http.server.HTTPServer, self.server).server_port
+        names = {f"{name}:{port}" for name in _LOOPBACK}
+        if port == 80:  # a browser leaves the default port out
+            names |= _LOOPBACK
+        if (self.headers.get("Host") or "").lower() in names:
+            return True
+        self.send_error(421, "Misdirected Request")
+        return False
 
     def _file(self, path: str, body: bool) -> None:
         drafted = self.preview.draft_page(path)
@@ -255,7 +272,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self.send_error(403)
         if status == 301:  # relative links in the folder's index.html need the slash
             self.send_response(301)
-            self.send_header("Location", quote(path) + "/")
+            self.send_header("Location", _folder_url(root, target))
             self.end_headers()
             return None
         try:
@@ -296,22 +313,34 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass  # a line per request would drown the build messages
 
 
+# The names this machine's browser may use for the preview (it listens on 127.0.0.1 only).
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
 def _locate(root: Path, path: str) -> tuple[int, Path]:
-    """The file for a URL path: 200 and the file, 301 for a folder without its slash, 403 for a path
-    out of the folder (`..`, a symlink), or 404 and the site's not-found page."""
+    """The file for a URL path: 200 and the file, 301 and the folder for a folder without its
+    slash, 403 for a path out of the folder (`..`, a symlink), or 404 and the site's not-found page."""
     try:
         target = (root / path.lstrip("/")).resolve()
         if not target.is_relative_to(root):
             return 403, root
         if target.is_dir():
             if not path.endswith("/"):
-                return 301, root
+                return 301, target
             target = target / "index.html"
         if target.is_file():
             return 200, target
     except (OSError, ValueError, RuntimeError):  # a name too long, a NUL byte, a symlink loop
         pass
     return 404, root / "404.html"
+
+
+def _folder_url(root: Path, folder: Path) -> str:
+    """Where a folder's index is, as a path on this server: built from the folder found, never
+    from the request, so "//other.host/.." cannot become a redirect to another host. It starts with
+    exactly one "/" (every name in it is percent-encoded, a backslash too)."""
+    inside = folder.relative_to(root).as_posix()
+    return "/" if inside == "." else f"/{quote(inside)}/"
 
 
 def serve(settings: Settings, port: int = 8000) -> int:

@@ -6,13 +6,16 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .loader import SLUG_RE, Location, RawContent, RawDocument
+from .markup import render_markdown
 from .model import (
+    BASE_URL_PATTERN,
     ActionItem,
     Actual,
     Clinic,
@@ -36,11 +39,13 @@ PATTERN_HINTS = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": 'huruf kecil a-z, angka dan tanda "-", mis. "barito-timur"',
     r"^[a-z][a-z0-9_]*$": 'huruf kecil, angka dan "_", mis. "ald_aman"',
     r"^M[1-4]$": "M1, M2, M3 atau M4",
-    r"^\d{2}$": 'dua angka dalam tanda kutip, mis. "62"',
-    r"^\d{2}\.\d{2}$": 'kode Kemendagri dalam tanda kutip, mis. "62.09"',
-    r"^\d{4}$": 'kode BPS empat angka dalam tanda kutip, mis. "6207"',
+    r"^[0-9]{2}$": 'dua angka dalam tanda kutip, mis. "62"',
+    r"^[0-9]{2}\.[0-9]{2}$": 'kode Kemendagri dalam tanda kutip, mis. "62.09"',
+    r"^[0-9]{4}$": 'kode BPS empat angka dalam tanda kutip, mis. "6207"',
     r"^https?://\S+$": "alamat web yang diawali http:// atau https://",
-    r"^\d{4}-cc\d+$": "tahun-ccNOMOR, mis. 2025-cc7",
+    BASE_URL_PATTERN: "alamat situs yang diawali http:// atau https://, berisi huruf, angka dan . - _ ~ % /"
+                      " saja (tanpa spasi, tanda kutip, &, ? atau #), mis. https://ppsp.kalteng.go.id/",
+    r"^[0-9]{4}-cc[0-9]+$": "tahun-ccNOMOR, mis. 2025-cc7",
 }
 
 
@@ -102,6 +107,8 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         return f"harus bilangan bulat ({got})"
     if kind in ("float_type", "float_parsing"):
         return f"harus berupa angka ({got})"
+    if kind == "finite_number":
+        return f"harus berupa angka biasa, bukan tak hingga atau NaN ({got})"
     if kind == "string_type" and isinstance(value, int | float):
         return f"harus berupa teks: tulis di antara tanda kutip, mis. \"{value}\" ({got})"
     if kind == "string_type":
@@ -112,9 +119,9 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         pattern = ctx.get("pattern", "")
         return f"format tidak sesuai ({got}, seharusnya {PATTERN_HINTS.get(pattern, pattern)})"
     if kind == "greater_than_equal":
-        return f"terlalu kecil ({got}, seharusnya paling kecil {ctx['ge']})"
+        return f"terlalu kecil ({got}, seharusnya paling kecil {_bound(ctx['ge'])})"
     if kind == "less_than_equal":
-        return f"terlalu besar ({got}, seharusnya paling besar {ctx['le']})"
+        return f"terlalu besar ({got}, seharusnya paling besar {_bound(ctx['le'])})"
     if kind == "literal_error":
         return f"nilai tidak dikenal ({got}, seharusnya salah satu dari: {ctx['expected']})"
     if kind.startswith("date_"):
@@ -126,6 +133,11 @@ def _message(error: Any, model: type[BaseModel]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return f"{error['msg']} ({got})"
+
+
+def _bound(value: float) -> str:
+    """A model's bound as people write it: 0, 2035, 10000000000 (not 0.0 or 1e10)."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def parse(model: type[M], doc: RawDocument, data: Any, base: Location, problems: list[Problem]) -> M | None:
@@ -242,6 +254,7 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     _check_regencies(raw, regencies, site, provinces, catalogue, problems)
     _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
     layout = _map_layout(raw, problems)  # open data (issue 5): the schematic map
+    _check_markdown(raw, regencies, clinics, pages, problems)
 
     if problems or site is None:
         raise ContentError(problems)
@@ -270,7 +283,7 @@ def _map_layout(raw: RawContent, problems: list[Problem]) -> MapLayout | None:
     known = ", ".join(sorted(files)) or "belum ada"
     taken: dict[tuple[int, int], str] = {}
     for slug, cell in good.items():
-        if not SLUG_RE.match(slug):
+        if not SLUG_RE.fullmatch(slug):
             continue  # reported by the model as a badly written slug
         if slug not in files:
             problems.append(doc.problem(("tiles", slug), f"kabupaten/kota tidak dikenal ({show(slug)}, seharusnya"
@@ -522,3 +535,68 @@ def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regen
                 problems.append(doc.problem((*loc, "regency"), f"kabupaten/kota tidak dikenal ({show(item.regency)},"
                                             f" seharusnya salah satu dari: {known})"))
 
+
+
+# How deep the HTML of one Markdown text may nest (lists in lists, quotes in quotes, raw tags):
+# far more than any text needs, and far less than Python-Markdown and WeasyPrint can recurse
+# through (about 250 and 140 levels) from wherever a template calls them.
+MAX_MARKDOWN_DEPTH = 32
+
+
+class _Depth(HTMLParser):
+    """The deepest nesting of elements in (sanitised, well-formed) HTML."""
+
+    VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.depth -= 1
+
+
+def _markdown_depth(text: str) -> int:
+    try:
+        html = render_markdown(text)  # kept (lru_cache) for the pages and reports that show it
+    except RecursionError:
+        return MAX_MARKDOWN_DEPTH + 1  # deeper than Python-Markdown itself can go
+    parser = _Depth()
+    parser.feed(html)
+    return parser.deepest
+
+
+def _check_markdown(raw: RawContent, regencies: list[Regency], clinics: list[Clinic], pages: list[Page],
+                    problems: list[Problem]) -> None:
+    """The texts shown as Markdown (regency notes, clinic narratives, page bodies), each language."""
+    texts: list[tuple[str, int, str, str | None]] = []  # where each text is written, and the text
+    docs = {d.stem: d for d in raw.regencies}
+    for regency in regencies:
+        doc = docs[regency.slug]
+        line = doc.locate(("notes",))[0]
+        if regency.notes:
+            texts += [(doc.path, line, "notes", regency.notes.id), (doc.path, line, "notes", regency.notes.en)]
+    docs = {d.stem: d for d in raw.clinics}
+    for clinic in clinics:  # the narrative is clinics/<slug>.md, its English text <slug>.en.md
+        doc = docs[clinic.slug]
+        if clinic.narrative:
+            texts.append((doc.path.removesuffix(".yaml") + ".md", 1, "", clinic.narrative.id))
+        if clinic.narrative and doc.translation:
+            texts.append((doc.translation.path, 1, "", clinic.narrative.en))
+    docs = {d.stem: d for d in raw.pages}
+    for page in pages:
+        doc = docs[page.slug]
+        texts.append((doc.path, doc.locate(("body",))[0], "", page.body.id))
+        if doc.translation:
+            texts.append((doc.translation.path, doc.translation.locate(("body",))[0], "", page.body.en))
+    for path, line, field, text in texts:
+        if text and _markdown_depth(text) > MAX_MARKDOWN_DEPTH:
+            problems.append(Problem(path, line, 1, field, f"Markdown bertingkat terlalu dalam (lebih dari"
+                                    f" {MAX_MARKDOWN_DEPTH} tingkat daftar, kutipan atau tag di dalam satu sama"
+                                    " lain); sederhanakan teksnya"))

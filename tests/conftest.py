@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -86,6 +87,11 @@ def with_action_items(content_dir: Path, edit: Callable[[str, str, str], None]) 
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(Settings(content_dir=CONTENT))
+
+
+def xml_root(path: Path) -> ElementTree.Element:
+    """A file the build wrote, parsed as XML: raises unless it is well-formed."""
+    return ElementTree.parse(path).getroot()  # noqa: S314 - our own output, parsed to check it
 
 
 def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True, **settings: Any) -> Path:

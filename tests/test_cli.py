@@ -99,3 +99,23 @@ def test_progress_is_quiet_in_logs_and_per_file_with_verbose(tmp_path: Path,
     finally:
         cli_module.build = original  # type: ignore[assignment]
     assert calls == ["built"] * 3
+
+
+@pytest.mark.parametrize("slug", ["abc\n", "abc\r", "a\nb", "abc ", " abc", "abc/../x", "ABC", "abc-", "ab--c", ""])
+def test_new_regency_checks_the_whole_name(slug: str, content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ssk-report new regency $'abc\\n'` made a file with a line break in its name."""
+    before = sorted(p.name for p in (content_dir / "regencies").iterdir())
+    assert main(["new", "regency", slug, "--content", str(content_dir)]) == 2
+    assert "tidak valid" in capsys.readouterr().err
+    assert sorted(p.name for p in (content_dir / "regencies").iterdir()) == before
+
+
+def test_a_content_file_name_with_a_line_break_is_refused(content_dir: Path) -> None:
+    from ssk_report.loader import load
+
+    (content_dir / "regencies" / "abc\n.yaml").write_text((content_dir / "regencies" / "lamandau.yaml").read_text())
+    raw, problems = load(content_dir)
+    assert [p.message for p in problems] == ["nama berkas 'abc\\n.yaml' tidak valid; pakai huruf kecil a-z,"
+                                             " angka dan tanda '-'"]
+    assert problems[0].path.endswith("regencies/abc\\n.yaml")  # shown escaped: one message, one line
+    assert "abc\n" not in raw.regency_files

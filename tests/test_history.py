@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -111,8 +112,10 @@ def test_compare_same_content_is_empty(repo: Path) -> None:
 def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from ssk_report import diff, plan, render
+    from ssk_report import diff, keys, pdfs, plan
     from ssk_report.pipeline import Settings, build, load_content
+    from ssk_report.products import RenderContext
+    from ssk_report.templating import environment, render
 
     from .conftest import TEMPLATES
 
@@ -133,13 +136,117 @@ def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path:
     assert cc7 is not None and [c.what for c in cc7] == ["indicator", "added", "added"]
     site_plan = plan.plan(content, languages=("id",))
     report = next(o for o in site_plan.documents if o.path == "laporan/2025-cc7.pdf")
-    envs = render.environments(TEMPLATES, ("id",))
-    html = render.render_html(envs, report, content, site_plan, history.read_history(content_dir, TEMPLATES), log)
+    context = RenderContext(content, site_plan, history.read_history(content_dir, TEMPLATES), log, TEMPLATES,
+                            keys.code_digest(TEMPLATES))
+    html = render(environment(TEMPLATES), report, context.variables(report))
     assert "Lampiran C. Perubahan sejak CC sebelumnya" in html
     assert "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%" in html
     pdf = tmp_path / "cc7.pdf"
-    pdf.write_bytes(render.render_pdf(html, TEMPLATES, "content/clinics/2025-cc7.yaml", report.path))
+    pdf.write_bytes(pdfs.to_pdf(html, context, report)[report.path])
     meta = PdfReader(pdf).metadata
     assert meta is not None
     assert f"commit {commit}" in str(meta.get("/Creator"))
     assert str(meta.get("/ModDate")).startswith("D:20251101")  # the HEAD commit's date, not the clock
+
+
+# ---- git as a reader only (issue 18) -------------------------------------------------------------------
+
+
+def hostile_config(repo: Path, marker: Path) -> None:
+    """What a checkout others can write to may hold: settings that make git run a command. Set after
+    the commits, so that only what ssk-report runs could trigger them."""
+    command = f"touch {marker}"
+    (repo / ".git" / "hooks").mkdir(exist_ok=True)
+    for name in ("post-checkout", "pre-commit", "reference-transaction", "post-index-change"):
+        hook = repo / ".git" / "hooks" / name
+        hook.write_text(f"#!/bin/sh\n{command}\n")
+        hook.chmod(0o755)
+    for key, value in [("core.fsmonitor", command), ("core.pager", command), ("pager.log", command),
+                       ("diff.external", command), ("filter.evil.clean", f"{command}; cat"),
+                       ("filter.evil.smudge", f"{command}; cat"), ("filter.evil.process", command),
+                       ("diff.evil.textconv", f"{command}; cat"), ("diff.evil.command", command),
+                       ("log.showSignature", "true"), ("gpg.program", command), ("core.sshCommand", command),
+                       ("core.alternateRefsCommand", command), ("uploadpack.packObjectsHook", command),
+                       ("core.hooksPath", str(repo / ".git" / "hooks"))]:
+        git(repo, "config", key, value)
+
+
+def test_git_never_runs_a_command_the_repository_configures(repo: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".gitattributes").write_text("* filter=evil diff=evil\n")
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-q", "-m", "attributes")
+    marker = tmp_path / "ran"
+    hostile_config(repo, marker)
+    lamandau = repo / "content" / "regencies" / "lamandau.yaml"
+    lamandau.write_text(lamandau.read_text() + "\n")  # a changed file: status would clean-filter it
+    found = history.read_history(repo / "content", repo / "content")
+    assert found.provenance is not None and found.provenance.dirty
+    from ssk_report.pipeline import Settings, build
+
+    from .conftest import TEMPLATES
+
+    build(Settings(content_dir=repo / "content", templates_dir=TEMPLATES, out_dir=tmp_path / "out", pdf=False))
+    assert main(["diff", "cc6-2025", "--content", str(repo / "content")]) == 0
+    assert main(["diff", "cc6-2025", "HEAD", "--content", str(repo / "content"), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert not marker.exists()
+
+
+def test_uncommitted_means_a_changed_new_or_deleted_file(repo: Path) -> None:
+    def dirty() -> bool:
+        provenance = history.read_history(repo / "content").provenance
+        assert provenance is not None
+        return provenance.dirty
+
+    assert not dirty()
+    (repo / "content" / ".DS_Store").write_bytes(b"\0")  # hidden files do not count
+    assert not dirty()
+    new = repo / "content" / "lampiran" / "catatan.txt"
+    new.parent.mkdir()
+    new.write_text("baru\n")
+    assert dirty()
+    new.unlink()
+    assert not dirty()
+    kapuas = repo / "content" / "regencies" / "kapuas.yaml"
+    text = kapuas.read_bytes()
+    kapuas.write_bytes(text.replace(b"\n", b"\r\n"))  # as core.autocrlf checks it out on Windows
+    assert not dirty()
+    kapuas.unlink()
+    assert dirty()
+
+
+@pytest.mark.parametrize("where", ["lampiran/x", "regencies/lamandau.yaml"])
+def test_a_symlink_in_a_compared_revision_is_a_located_error(where: str, repo: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    link = repo / "content" / where
+    link.parent.mkdir(exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to("/etc/passwd")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "cc7-2025", "HEAD"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/{where}:1:1 (at HEAD): tautan simbolik (symlink) tidak diizinkan di folder konten" in err
+    assert "Traceback" not in err and "root:" not in err
+
+
+def test_problems_at_a_revision_name_the_users_file_and_the_revision(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    cc7 = repo / "content" / "clinics" / "2025-cc7.yaml"
+    cc7.write_text(cc7.read_text().replace("milestone_focus: M4", "milestone_focus: M9"))
+    git(repo, "commit", "-q", "-am", "a mistake")
+    line = next(n for n, text in enumerate(cc7.read_text().splitlines(), start=1) if "milestone_focus" in text)
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD~1", "HEAD"]) == 2
+    err = capsys.readouterr().err
+    assert f"\ncontent/clinics/2025-cc7.yaml:{line}:1 (at HEAD): milestone_focus: format tidak sesuai" in err
+    assert str(Path(tempfile.gettempdir())) not in err and str(repo) not in err
+
+
+@pytest.mark.parametrize("revision", ["--output=x", "-h", ""])
+def test_a_revision_is_never_read_as_an_option(revision: str, repo: Path) -> None:
+    with pytest.raises(UsageError, match="revisi git tidak dikenal"):
+        history.resolve(repo, revision)

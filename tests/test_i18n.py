@@ -34,7 +34,7 @@ class Head(HTMLParser):
         a = dict(attrs)
         if tag == "html":
             self.lang = a.get("lang") or ""
-        if tag == "link" and a.get("rel") == "alternate":
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):  # not the feed's link
             self.alternates[a["hreflang"] or ""] = a["href"] or ""
         if tag == "a" and a.get("hreflang"):
             self.switcher[a["hreflang"] or ""] = a["href"] or ""

@@ -407,3 +407,43 @@ def test_a_change_is_served_before_its_build_has_finished(make_preview: MakePrev
     assert preview.draft is None
     assert b"Nanga Bulik Draf" in (preview.settings.out_dir / "kabupaten" / "lamandau.html").read_bytes()
     assert get(url, "/kabupaten/lamandau.html")[2] == served  # the built page is the draft's page
+
+
+@pytest.mark.parametrize("path", ["/%2F%2F127.0.0.2/%2e%2e/kabupaten", "//127.0.0.2/../kabupaten",
+                                  "/%5C%5Cexample.invalid/%2e%2e/kabupaten", "/\\\\example.invalid/../kabupaten",
+                                  "/klinik/../kabupaten"])
+def test_a_redirect_never_leads_to_another_host(path: str, make_preview: MakePreview) -> None:
+    _, url = make_preview()
+    status, headers, _ = get(url, path)
+    assert (status, headers["Location"]) == (301, "/kabupaten/")
+
+
+def test_the_root_without_its_slash_is_not_a_protocol_relative_redirect(make_preview: MakePreview) -> None:
+    _, url = make_preview()
+    status, headers, _ = get(url, "?x")
+    assert (status, headers["Location"]) == (301, "/")
+
+
+def request_as(url: str, host: str | None, path: str = "/kabupaten/") -> int:
+    address, port = url.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=TIMEOUT)
+    connection.putrequest("GET", path, skip_host=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def test_only_this_machines_names_for_the_server_are_answered(make_preview: MakePreview) -> None:
+    """A page of another site whose name now resolves to 127.0.0.1 (DNS rebinding) reads nothing."""
+    _, url = make_preview()
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert request_as(url, host) == 200, host
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{int(port) + 1}", "127.0.0.1", "localhost",
+                 f"localhost.evil.example:{port}", "", None):
+        assert request_as(url, host) == 421, host
+        assert request_as(url, host, "/__ssk/events?since=0") == 421, host
