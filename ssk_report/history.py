@@ -124,5 +124,10 @@ def extract(repo: Path, revision: str, content: Path, into: Path) -> Path:
         raise UsageError(f"folder {relative!r} tidak ada pada revisi {revision!r}") from None
     assert isinstance(archive, bytes)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")  # "data": no links out, no absolute paths, no devices
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into, filter="data")  # "data": no links out, no absolute paths, no devices
+        else:  # no extraction filters before Python 3.11.4 (Debian 12 has 3.11.2): files and folders only
+            safe = [m for m in tar.getmembers() if (m.isfile() or m.isdir())
+                    and not m.name.startswith("/") and ".." not in m.name.split("/")]
+            tar.extractall(into, members=safe)  # noqa: S202 - the members are checked just above
     return into / relative
