@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Install what ssk-report needs on a fresh Debian/Ubuntu machine: the fonts and Pango libraries
-# WeasyPrint renders with, then the Python package itself (with test tools when asked: --test).
+# WeasyPrint renders with, then the Python package itself (with test tools when asked: --test) into
+# a virtual environment, .venv/, beside this repository's files. The system's Python is never
+# touched: Debian's refuses `pip install` outside a virtual environment (PEP 668). Run again, it
+# checks and returns in about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+test_tools=false; [ "${1:-}" = "--test" ] && test_tools=true
 
-apt_packages=(fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0)
+# python3-venv: Debian's python3 makes no virtual environment without it.
+apt_packages=(python3-venv fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0)
 # The tests also drive a real browser (Debian's Chromium: no browser download at install time)
 # and read PDFs back as images when you look at them by hand (poppler-utils).
-[ "${1:-}" = "--test" ] && apt_packages+=(chromium poppler-utils)
+$test_tools && apt_packages+=(chromium poppler-utils)
 # npm for axe-core: the machine's own Node.js when it has one, else Debian's.
-[ "${1:-}" = "--test" ] && ! command -v npm >/dev/null && apt_packages+=(npm)
+$test_tools && ! command -v npm >/dev/null && apt_packages+=(npm)
 if command -v apt-get >/dev/null; then
   missing=()
   for package in "${apt_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]} (apt)"
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -24,10 +30,27 @@ else
   echo "setup: no apt-get here; install Pango and the Liberation fonts with your package manager" >&2
 fi
 
-extra=""; [ "${1:-}" = "--test" ] && extra="[test]"
-python3 -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "setup: ssk-report needs Python 3.11 or newer; $(command -v python3) is $(python3 -V 2>&1)" >&2
+  exit 1
+fi
+# A folder left without pip (python3-venv was missing when it was made) is completed, not reused.
+[ -x .venv/bin/pip ] || python3 -m venv .venv
 
-if [ "${1:-}" = "--test" ] && [ ! -f tests/.node/node_modules/axe-core/axe.min.js ]; then
+# The package is installed in editable mode, so a change to the code needs no reinstall; only a
+# change to pyproject.toml (its dependencies) does. The stamp records what was installed from it.
+# An install with the test tools serves the plain one too.
+extra=""; $test_tools && extra="[test]"
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+installed() { [ "$(cat ".venv/.installed$1" 2>/dev/null)" = "$wanted" ]; }
+if ! installed "$extra" && ! installed "[test]"; then
+  echo "setup: installing ssk-report${extra} into .venv/ (pip)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  echo "$wanted" > ".venv/.installed${extra}"
+fi
+
+if $test_tools && [ ! -f tests/.node/node_modules/axe-core/axe.min.js ]; then
+  echo "setup: installing axe-core into tests/.node/ (npm)"
   # axe-core, the accessibility engine the browser tests inject into each page.
   npm install --silent --no-audit --no-fund --prefix tests/.node axe-core@4 >/dev/null
 fi

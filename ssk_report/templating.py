@@ -184,16 +184,22 @@ _UNPREFIXED = ("assets/", "pagefind/", "data/", *(f"{folder}/" for folder in pla
 def _url(context: jinja2.runtime.Context, target: str) -> str:
     """A link from the page being rendered to `target`, kept relative so the site works from file://
     and from any sub-path. `target` is a page as in the Indonesian edition ("kabupaten/index.html"):
-    the link goes to the same page in the current page's language. The 404 page is served at any
-    depth, so it links absolutely when the site's address is known."""
+    the link goes to the same page in the current page's language."""
     output: Output = context["output"]
     if not target.startswith(_UNPREFIXED):
         target = plan.PREFIX[output.lang] + target
+    if output.key == "404.html":
+        return _root(context) + target
+    return relative(target, posixpath.dirname(output.path))
+
+
+def _root(context: jinja2.runtime.Context) -> str:
+    """Where the 404 page's links start. A web server sends that page for a missing path at any
+    depth, where no relative link reaches the site: its links start at the site's address when it
+    is known, else at the server's root (as MkDocs does; the README says so)."""
     content: Content = context[CONTENT]
     base_url = content.site.base_url
-    if output.key == "404.html" and base_url:
-        return base_url.rstrip("/") + "/" + target
-    return relative(target, posixpath.dirname(output.path))
+    return (base_url.rstrip("/") if base_url else "") + "/"
 
 
 def relative(target: str, here: str) -> str:
@@ -220,4 +226,6 @@ def _alternate(context: jinja2.runtime.Context, lang: Lang) -> str | None:
     target = site_plan.path_in(output, lang)
     if target is None:
         return None
+    if output.key == "404.html":
+        return _root(context) + target
     return posixpath.relpath(target, posixpath.dirname(output.path) or ".")
