@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import jinja2
 from markupsafe import Markup, escape
 
-from . import background, diff, i18n, plan
+from . import background, charts, diff, i18n, plan
 from .diff import ChangeLog
 from .errors import ContentError, Problem
 from .history import History
@@ -98,6 +98,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
     env.globals.update(
         lang=lang,
         languages=i18n.LANGUAGES,
+        charts=charts,  # chart geometry for partials/_charts.html.j2
         url=_url,
         alternate=_alternate,
         clinic_report_path=lambda slug: plan.clinic_report_path(slug, lang),
