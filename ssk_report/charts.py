@@ -1,19 +1,20 @@
 """Chart geometry: scales, ticks, coordinates and where each label goes, for the SVG charts and the map.
 
-Plain drawing data (frozen dataclasses), no markup and no I/O: partials/_charts.html.j2 places it in
-<svg> elements and formats every label people read (|number, |percent, _()). Coordinates are rounded
-as they are written in SVG. The geometry is the same in every language, so a label's width is
-estimated from what is known here (a value's digits, a period's years) and, for words, from the
-widest wording of the two languages.
+Plain drawing data, no markup and no I/O: partials/_charts.html.j2 places it in <svg> elements and
+formats every label people read (|number, |percent, _()). A chart is a frozen dataclass; its marks
+(ticks, bars, points, cells, tiles, labels) are named tuples, which the templates unpack in their
+loops (a page draws thousands of them). Coordinates are rounded as they are written in SVG.
+The geometry is the same in every language, so a label's width is estimated from what is known here
+(a value's digits, a period's years) and, for words, from their widest wording in either language.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 from .i18n import format_number, format_percent
 from .model import Cohort, IndicatorStatus, MapLayout, Observation, RegencyStatus, Stage, Target
@@ -24,8 +25,8 @@ Key = TypeVar("Key", Stage, int)
 
 def at(value: float) -> float:
     """A coordinate as written in SVG: one decimal, without a trailing ".0" (a page holds thousands)."""
-    rounded = round(float(value), 1)
-    return int(rounded) if rounded.is_integer() else rounded
+    rounded = round(value, 1)
+    return int(rounded) if rounded % 1 == 0 else rounded
 
 
 # ---- Text extents ----------------------------------------------------------------------------------
@@ -56,9 +57,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size
 
 
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned rectangle in SVG units (y grows downwards)."""
+class Box(NamedTuple):
+    """An axis-aligned rectangle in SVG units (y grows downwards); a tuple, as a chart tries dozens."""
 
     left: float
     top: float
@@ -66,10 +66,12 @@ class Box:
     bottom: float
 
     def overlap(self, other: Box) -> float:
-        """The area this box shares with `other`."""
-        width = min(self.right, other.right) - max(self.left, other.left)
-        height = min(self.bottom, other.bottom) - max(self.top, other.top)
-        return width * height if width > 0 and height > 0 else 0.0
+        """The area this box shares with `other` (written out: a chart asks this a few hundred times)."""
+        left, top, right, bottom = self
+        if other.left >= right or other.right <= left or other.top >= bottom or other.bottom <= top:
+            return 0.0
+        return ((right if right < other.right else other.right) - (left if left > other.left else other.left)) * (
+            (bottom if bottom < other.bottom else other.bottom) - (top if top > other.top else other.top))
 
     def outside(self, bounds: Box) -> float:
         """The area of this box that lies outside `bounds`."""
@@ -77,7 +79,11 @@ class Box:
 
     def crosses(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
         """Whether the segment from `a` to `b` passes through this box (Liang–Barsky clipping)."""
-        (x, y), (dx, dy) = a, (b[0] - a[0], b[1] - a[1])
+        (x, y), (x2, y2) = a, b
+        if (x > self.right and x2 > self.right) or (x < self.left and x2 < self.left) \
+                or (y > self.bottom and y2 > self.bottom) or (y < self.top and y2 < self.top):
+            return False  # most lines are nowhere near: no need to clip
+        dx, dy = x2 - x, y2 - y
         low, high = 0.0, 1.0
         for p, q in ((-dx, x - self.left), (dx, self.right - x), (-dy, y - self.top), (dy, self.bottom - y)):
             if p == 0:
@@ -90,9 +96,9 @@ class Box:
         return low <= high
 
 
-@dataclass(frozen=True)
-class Label:
-    """Where a text goes: its anchor point (SVG x, baseline y) and text-anchor."""
+class Label(NamedTuple):
+    """Where a text goes: its anchor point (SVG x, baseline y) and text-anchor. A tuple: a chart
+    makes dozens while it looks for places."""
 
     x: float
     y: float
@@ -117,24 +123,71 @@ class _Crowd:
     """What is already drawn in a chart, for placing one more label where it collides least."""
 
     bounds: Box
-    texts: list[Box]
-    marks: list[Box]
+    boxes: list[Box]  # the marks (points) and the labels placed so far
     lines: list[Segment]
+    cost: tuple[float, float] = (0.0, 0.0)  # of the labels placed so far: area outside, clutter
 
-    def cost(self, box: Box, own: Segment | None = None) -> tuple[float, float]:
-        """(0, 0) where the box is free. First the area outside the bounds (a label there would be
-        clipped or run into the axis labels), then a crossed line counts as much as a sizeable
-        overlap. `own`: the line the label belongs to (a target's label runs along it)."""
-        crossed = sum(box.crosses(*line) for line in self.lines if line != own)
-        overlap = sum(box.overlap(other) for other in (*self.texts, *self.marks))
-        return box.outside(self.bounds), 40 * crossed + overlap
+    def place(self, candidates: Iterable[tuple[float, float, Anchor]], width: float, size: float,
+              own: Segment | None = None) -> Label:
+        """The first candidate (x, y, anchor) that collides with nothing, else the one that collides
+        least: first the least area outside the bounds (a label there would be clipped or run into
+        the axis labels), then the least clutter, where a crossed line counts as much as a sizeable
+        overlap. `own`: the line the label belongs to (a target's label runs along it). Candidates
+        are tried as they come, and rounded as they will be written."""
+        best: tuple[float, float, Label, Box] | None = None
+        for x, y, anchor in candidates:
+            label = Label(at(x), at(y), anchor)
+            box = text_box(label, width, size)
+            outside = box.outside(self.bounds)
+            if best is not None and outside > best[0]:
+                continue
+            clutter = 0.0
+            for other in self.boxes:
+                clutter += box.overlap(other)
+            for line in self.lines:
+                if line != own and box.crosses(*line):
+                    clutter += 40
+            if best is None or (outside, clutter) < best[:2]:
+                best = outside, clutter, label, box
+                if outside == clutter == 0:
+                    break
+        assert best is not None, "a label needs a place to go"
+        self.boxes.append(best[3])
+        self.cost = (self.cost[0] + best[0], self.cost[1] + best[1])
+        return best[2]
 
-    def place(self, candidates: Sequence[Label], width: float, size: float, own: Segment | None = None) -> Label:
-        """The first candidate that collides with nothing, else the one that collides least."""
-        costs = [(*self.cost(text_box(c, width, size), own), i) for i, c in enumerate(candidates)]
-        chosen = candidates[int(min(costs)[2])]
-        self.texts.append(text_box(chosen, width, size))
-        return chosen
+
+_HIGHER: tuple[tuple[float, Anchor], ...] = ((0, "middle"), (7, "start"), (-7, "end"))
+
+
+def _around(x: float, y: float, before: float | None, after: float | None,
+            low: bool = False) -> list[tuple[float, float, Anchor]]:
+    """Where a point's label may go, best first. `before`, `after`: how far the neighbouring years'
+    points lie below this one (negative: above), if they are measured. The label goes first where
+    the line is not: over a peak, under a dip, and beside a slope on the side it does not climb to
+    (under and right of a rise, over and right of a fall); then every other place around the point;
+    for a `low` point (near the baseline, where labels cannot go under), also higher over it."""
+    under: tuple[float, float, Anchor] = (x, y + 19, "middle")
+    over: tuple[float, float, Anchor] = (x, y - 11, "middle")
+    right: tuple[float, float, Anchor] = (x + 9, y + 4.5, "start")
+    left: tuple[float, float, Anchor] = (x - 9, y + 4.5, "end")
+    diagonals: list[tuple[float, float, Anchor]] = [(x + 7, y + dy, "start") for dy in (19, -11)]
+    diagonals += [(x - 7, y + dy, "end") for dy in (19, -11)]
+    higher: list[tuple[float, float, Anchor]] = [(x + dx, y - dy, anchor) for dy in (25, 39) for dx, anchor in _HIGHER]
+    order = [under, over, right, left, *diagonals, *(higher if low else ())]
+    before = after if before is None else before
+    after = before if after is None else after
+    if before is not None and after is not None:
+        if before > 0 and after > 0:
+            first = [over]
+        elif before < 0 < after:  # falling
+            first = [diagonals[1], diagonals[2]]
+        elif after < 0 < before:  # rising
+            first = [diagonals[0], diagonals[3]]
+        else:
+            first = [under]
+        order = first + [place for place in order if place not in first]
+    return order
 
 
 # ---- Scales --------------------------------------------------------------------------------------
@@ -154,17 +207,14 @@ def percent_top(peak: float) -> float:
                 100 if peak <= 100 else math.ceil(wanted / 100) * 100)
 
 
-@dataclass(frozen=True)
-class Tick:
-    """A gridline at `at` (x or y), with its value written at `label`."""
+class Tick(NamedTuple):
+    """A gridline at `at` (x or y) and its value."""
 
     at: float
     value: float
-    label: Label
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
     """A rectangle to draw, as SVG's <rect> has it."""
 
     x: float
@@ -176,10 +226,9 @@ class Rect:
 # ---- Horizontal bars: regencies per stage and per progress year -------------------------------------
 
 
-@dataclass(frozen=True)
-class Bar(Generic[Key]):
+class Bar(NamedTuple, Generic[Key]):
     key: Key  # the stage, or the progress year
-    count: int
+    regencies: int  # how many: the bar's length
     x: float
     y: float
     width: float
@@ -196,6 +245,7 @@ class BarChart(Generic[Key]):
     right: float
     bottom: float
     ticks: tuple[Tick, ...]
+    tick_label_y: float  # each tick's value, under the axis at the tick's x
     title: Label  # the axis title
     bars: tuple[Bar[Key], ...]
 
@@ -220,8 +270,7 @@ def bars(counts: Mapping[Key, int], top: int) -> BarChart[Key]:
         for i, (key, count) in enumerate(counts.items()))
     return BarChart(
         BAR_WIDTH, plot + 42, BAR_LEFT, at(BAR_WIDTH - right), plot,
-        tuple(Tick(at(BAR_LEFT + value * scale), value, _label(BAR_LEFT + value * scale, plot + 15, "middle"))
-              for value in range(0, top + 1, step)),
+        tuple(Tick(at(BAR_LEFT + value * scale), value) for value in range(0, top + 1, step)), plot + 15,
         _label((BAR_LEFT + BAR_WIDTH - right) / 2, plot + 34, "middle"), rows)
 
 
@@ -244,15 +293,13 @@ def progress_bars(progress_year_counts: Mapping[int, int], regencies: int) -> Ba
 # ---- An indicator's values over the years, against its targets --------------------------------------
 
 
-@dataclass(frozen=True)
-class YearTick:
-    label: Label
+class YearTick(NamedTuple):
+    x: float
     year: int
     current: bool  # the data year, set in bold
 
 
-@dataclass(frozen=True)
-class TargetMark:
+class TargetMark(NamedTuple):
     target: Target
     x1: float
     x2: float
@@ -260,8 +307,7 @@ class TargetMark:
     label: Label
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     observation: Observation
     x: float
     y: float
@@ -278,7 +324,10 @@ class IndicatorChart:
     bottom: float
     band: Rect  # the data year's column
     value_ticks: tuple[Tick, ...]  # the first is the baseline (0)
+    value_label_x: float  # each value tick's label, anchored at its end here,
+    value_label_dy: float  # this far under the gridline
     year_ticks: tuple[YearTick, ...]
+    year_label_y: float
     x_title: Label
     y_title: Label  # drawn rotated by -90°: x and y are in the rotated frame
     targets: tuple[TargetMark, ...]
@@ -313,10 +362,8 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
         return IND_BOTTOM - value * per
 
     every = math.ceil((last - first + 1) / _YEARS_SHOWN)
-    year_ticks = tuple(YearTick(_label(x_of(y), IND_BOTTOM + 15, "middle"), y, y == year)
-                       for y in range(first, last + 1) if (y - year) % every == 0)
-    value_ticks = tuple(Tick(at(y_of(i * step)), i * step, _label(IND_LEFT - 6, y_of(i * step) + 4, "end"))
-                        for i in range(round(top / step) + 1))
+    year_ticks = tuple(YearTick(at(x_of(y)), y, y == year) for y in range(first, last + 1) if (y - year) % every == 0)
+    value_ticks = tuple(Tick(at(y_of(i * step)), i * step) for i in range(round(top / step) + 1))
 
     points = [(o, at(x_of(o.year)), at(y_of(o.value))) for o in series]
     runs: list[list[tuple[float, float]]] = []
@@ -329,35 +376,51 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
              for t in targets]
 
     # Labels stay inside the plot (clear of the axis labels around it), off the marks and lines.
-    crowd = _Crowd(
-        bounds=Box(IND_LEFT + 2, 1, IND_WIDTH - 1, IND_BOTTOM - 2), texts=[],
-        marks=[Box(x - _POINT_R - 1, y - _POINT_R - 1, x + _POINT_R + 1, y + _POINT_R + 1) for _, x, y in points],
-        lines=[*((a, b) for run in lines for a, b in pairwise(run)),
-               *(((x1, y), (x2, y)) for _, x1, x2, y in spans)])
-    # Target labels first: they are wide, with few places to go; a value's label has eight.
-    marks = []
-    for t, x1, x2, y in spans:
-        width = (TARGET_WORDS_EM * _TARGET_SIZE
-                 + text_width(f"{t.start}–{t.end}: {format_percent(t.value, 'id')}", _TARGET_SIZE))
-        # Along the line at either end, above or below it; then a little further off the line, to
-        # clear a point that sits on it.
-        candidates = [_label(x, y + dy, anchor) for dy in (-5, 14, -14, 23)
-                      for x, anchor in ((x1 + 3, "start"), (x2 - 3, "end"))]
-        marks.append(TargetMark(t, x1, x2, y, crowd.place(candidates, width, _TARGET_SIZE, ((x1, y), (x2, y)))))
-    placed = []
-    for o, x, y in points:
-        candidates = [_label(x, y + 19, "middle"), _label(x, y - 11, "middle"),
-                      _label(x + 9, y + 4.5, "start"), _label(x - 9, y + 4.5, "end"),
-                      _label(x + 7, y + 19, "start"), _label(x - 7, y + 19, "end"),
-                      _label(x + 7, y - 11, "start"), _label(x - 7, y - 11, "end")]
-        width = text_width(format_percent(o.value, "id"), _VALUE_SIZE, bold=True)
-        placed.append(Point(o, x, y, crowd.place(candidates, width, _VALUE_SIZE)))
+    def crowd() -> _Crowd:
+        return _Crowd(
+            bounds=Box(IND_LEFT + 2, 1, IND_WIDTH - 1, IND_BOTTOM - 2),
+            boxes=[Box(x - _POINT_R - 1, y - _POINT_R - 1, x + _POINT_R + 1, y + _POINT_R + 1) for _, x, y in points],
+            lines=[*((a, b) for run in lines for a, b in pairwise(run)),
+                   *(((x1, y), (x2, y)) for _, x1, x2, y in spans)])
+
+    def target_labels(crowd: _Crowd) -> list[TargetMark]:
+        marks = []
+        for t, x1, x2, y in spans:
+            width = (TARGET_WORDS_EM * _TARGET_SIZE
+                     + text_width(f"{t.start}–{t.end}: {format_percent(t.value, 'id')}", _TARGET_SIZE))
+            # Along the line at either end, above or below it; then further off the line, to clear
+            # a point that sits on it.
+            ends: tuple[tuple[float, Anchor], ...] = ((x1 + 3, "start"), (x2 - 3, "end"))
+            candidates = ((x, y + dy, anchor) for dy in (-5, 14, -14, 23, -23) for x, anchor in ends)
+            marks.append(TargetMark(t, x1, x2, y, crowd.place(candidates, width, _TARGET_SIZE, ((x1, y), (x2, y)))))
+        return marks
+
+    height = {o.year: y for o, _, y in points}
+
+    def value_labels(crowd: _Crowd) -> list[Point]:
+        placed = []
+        for o, x, y in points:
+            width = text_width(format_percent(o.value, "id"), _VALUE_SIZE, bold=True)
+            before, after = (height[n] - y if n in height else None for n in (o.year - 1, o.year + 1))
+            low = y > IND_BOTTOM - 30
+            placed.append(Point(o, x, y, crowd.place(_around(x, y, before, after, low), width, _VALUE_SIZE)))
+        return placed
+
+    # Target labels first: they are wide, with few places to go. Where that leaves a collision, the
+    # values' labels first may leave less; the layout that collides least is drawn.
+    first_try = crowd()
+    marks, placed = target_labels(first_try), value_labels(first_try)
+    if first_try.cost != (0, 0) and spans and points:
+        second_try = crowd()
+        placed_2, marks_2 = value_labels(second_try), target_labels(second_try)
+        if second_try.cost < first_try.cost:
+            marks, placed = marks_2, placed_2
 
     middle = (IND_LEFT + IND_RIGHT) / 2
     return IndicatorChart(
         IND_WIDTH, IND_HEIGHT, IND_LEFT, IND_RIGHT, IND_TOP, IND_BOTTOM,
         Rect(at(IND_LEFT + (year - first) * band), IND_TOP, at(band), IND_BOTTOM - IND_TOP),
-        value_ticks, year_ticks,
+        value_ticks, IND_LEFT - 6, 4, year_ticks, IND_BOTTOM + 15,
         _label(middle, IND_HEIGHT - 6, "middle"), _label(-(IND_TOP + IND_BOTTOM) / 2, 14, "middle"),
         tuple(marks), tuple(" ".join(f"{x},{y}" for x, y in run) for run in lines), tuple(placed),
         _label(middle, (IND_TOP + IND_BOTTOM) / 2 + 5, "middle"))
@@ -366,8 +429,7 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
 # ---- A regency's PPSP timeline ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     year: int
     stage: Stage
     progress_year: int | None
@@ -425,8 +487,7 @@ def timeline(cohort: Cohort, year: int) -> Timeline | None:
 # ---- The schematic tile-grid map --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tile:
+class Tile(NamedTuple):
     status: RegencyStatus
     column: int
     row: int
@@ -438,8 +499,7 @@ class Tile:
     status_y: float  # the stage and progress line, at the bottom of the tile
 
 
-@dataclass(frozen=True)
-class LegendEntry:
+class LegendEntry(NamedTuple):
     stage: Stage
     x: float
     text_x: float

@@ -78,7 +78,7 @@ def test_percent_axis_leaves_a_tenth_of_room_above_the_highest_mark(peak: float,
 
 def test_stage_bars_are_proportional_with_ticks_every_two_regencies() -> None:
     chart = charts.stage_bars({Stage.M4: 10, Stage.M1_M3: 2, Stage.UNKNOWN: 2})
-    assert [(b.key, b.count) for b in chart.bars] == [(Stage.M4, 10), (Stage.M1_M3, 2), (Stage.UNKNOWN, 2)]
+    assert [(b.key, b.regencies) for b in chart.bars] == [(Stage.M4, 10), (Stage.M1_M3, 2), (Stage.UNKNOWN, 2)]
     assert [t.value for t in chart.ticks] == list(range(0, 15, 2))
     m4, m1_m3, _ = chart.bars
     assert m4.width == pytest.approx(5 * m1_m3.width, abs=0.1)
@@ -89,7 +89,7 @@ def test_stage_bars_are_proportional_with_ticks_every_two_regencies() -> None:
 def test_progress_bars_fill_years_nobody_is_in_and_leave_room_above_the_fullest() -> None:
     chart = charts.progress_bars({1: 2, 3: 4}, regencies=14)
     assert chart is not None
-    assert [(b.key, b.count) for b in chart.bars] == [(1, 2), (2, 0), (3, 4)]
+    assert [(b.key, b.regencies) for b in chart.bars] == [(1, 2), (2, 0), (3, 4)]
     assert chart.ticks[-1].value == 5  # 4 + 1
     assert charts.progress_bars({}, regencies=14) is None
     assert charts.progress_bars({1: 14}, regencies=14).ticks[-1].value == 14  # type: ignore[union-attr]
@@ -131,9 +131,10 @@ def label_boxes(chart: IndicatorChart) -> dict[str, Box]:
 
 def axis_boxes(chart: IndicatorChart) -> list[Box]:
     """The tick labels around the plot: percentages left of it, years under it."""
-    return [*(charts.text_box(t.label, charts.text_width(format_percent(t.value, "id", 0), 12), 12)
-              for t in chart.value_ticks),
-            *(charts.text_box(t.label, charts.text_width(str(t.year), 12), 12) for t in chart.year_ticks)]
+    return [*(charts.text_box(Label(chart.value_label_x, t.at + chart.value_label_dy, "end"),
+                              charts.text_width(format_percent(t.value, "id", 0), 12), 12) for t in chart.value_ticks),
+            *(charts.text_box(Label(t.x, chart.year_label_y, "middle"), charts.text_width(str(t.year), 12), 12)
+              for t in chart.year_ticks)]
 
 
 def test_indicator_scales_years_to_bands_and_values_to_the_plot() -> None:
@@ -177,6 +178,18 @@ def test_a_value_next_to_its_target_keeps_both_labels_apart() -> None:
             assert box.overlap(Box(p.x - 5, p.y - 5, p.x + 5, p.y + 5)) == 0
     value, target = chart.points[1], next(t for t in chart.targets if t.target.value == 20)
     assert abs(value.y - target.y) < 2  # they really are close
+
+
+def test_low_values_over_a_target_at_zero_keep_their_labels_apart() -> None:
+    """Three values under 2 % beside a target of 0 %: no label can go under its point, so they rise
+    over them, each clear of the others and of the target's label."""
+    chart = charts.indicator(status({2021: 11.51, 2022: 14.73, 2023: 1.49, 2024: 0.74, 2025: 0.42},
+                                    [("national", 2025, 2029, 0)]), 2025)
+    placed = list(label_boxes(chart).values())
+    assert len(placed) == 6
+    for i, box in enumerate(placed):
+        assert all(box.overlap(other) == 0 for other in placed[i + 1:]), placed
+        assert all(box.overlap(Box(p.x - 5, p.y - 5, p.x + 5, p.y + 5)) == 0 for p in chart.points)
 
 
 def test_labels_of_the_first_year_stay_clear_of_the_value_axis() -> None:
@@ -397,7 +410,8 @@ def lamandau_with(content_dir: Path, values: str, lang: str = "id") -> ET.Elemen
 
 
 def drawn_texts(svg: ET.Element) -> list[tuple[str, Box]]:
-    """Each unrotated text of a picture with the box it covers, from its own and inherited attributes."""
+    """Each unrotated text of a picture with the box it covers, from its own and inherited attributes
+    (and the translations of the groups it is in)."""
     parents = {child: parent for parent in svg.iter() for child in parent}
 
     def inherited(element: ET.Element, name: str, default: str) -> str:
@@ -407,15 +421,25 @@ def drawn_texts(svg: ET.Element) -> list[tuple[str, Box]]:
             element = parents.get(element)  # type: ignore[assignment]
         return default
 
+    def shift(element: ET.Element) -> tuple[float, float]:
+        dx = dy = 0.0
+        while element is not None:
+            moved = re.fullmatch(r"translate\(([-\d.]+)[ ,]([-\d.]+)\)", element.get("transform") or "")
+            if moved:
+                dx, dy = dx + float(moved[1]), dy + float(moved[2])
+            element = parents.get(element)  # type: ignore[assignment]
+        return dx, dy
+
     found = []
     for text in svg.iter(f"{SVG}text"):
-        if text.get("transform"):
+        if "rotate" in (text.get("transform") or ""):
             continue
         size = float(inherited(text, "font-size", "13"))
         anchor = inherited(text, "text-anchor", "start")
         width = charts.text_width(text_of(text), size, inherited(text, "font-weight", "normal") == "bold")
-        found.append((text_of(text), charts.text_box(Label(number(text.get("x")), number(text.get("y")), anchor),  # type: ignore[arg-type]
-                                                     width, size)))
+        dx, dy = shift(text)
+        at = Label(float(text.get("x") or 0) + dx, float(text.get("y") or 0) + dy, anchor)  # type: ignore[arg-type]
+        found.append((text_of(text), charts.text_box(at, width, size)))
     return found
 
 
