@@ -115,7 +115,8 @@ def text_box(label: Label, width: float, size: float) -> Box:
     return Box(left - 1, label.y - 0.76 * size - 1, left + width + 1, label.y + 0.2 * size + 1)
 
 
-Segment = tuple[tuple[float, float], tuple[float, float]]
+Spot = tuple[float, float]  # (x, y)
+Segment = tuple[Spot, Spot]  # a line from one spot to another
 
 
 @dataclass
@@ -366,7 +367,7 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
     value_ticks = tuple(Tick(at(y_of(i * step)), i * step) for i in range(round(top / step) + 1))
 
     points = [(o, at(x_of(o.year)), at(y_of(o.value))) for o in series]
-    runs: list[list[tuple[float, float]]] = []
+    runs: list[list[Spot]] = []
     for i, (o, x, y) in enumerate(points):
         if i == 0 or o.year != series[i - 1].year + 1:
             runs.append([])
@@ -375,7 +376,25 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
     spans = [(t, at(IND_LEFT + (t.start - first) * band), at(IND_LEFT + (t.end - first + 1) * band), at(y_of(t.value)))
              for t in targets]
 
-    # Labels stay inside the plot (clear of the axis labels around it), off the marks and lines.
+    marks, placed = _labels(points, lines, spans)
+
+    middle = (IND_LEFT + IND_RIGHT) / 2
+    return IndicatorChart(
+        IND_WIDTH, IND_HEIGHT, IND_LEFT, IND_RIGHT, IND_TOP, IND_BOTTOM,
+        Rect(at(IND_LEFT + (year - first) * band), IND_TOP, at(band), IND_BOTTOM - IND_TOP),
+        value_ticks, IND_LEFT - 6, 4, year_ticks, IND_BOTTOM + 15,
+        _label(middle, IND_HEIGHT - 6, "middle"), _label(-(IND_TOP + IND_BOTTOM) / 2, 14, "middle"),
+        tuple(marks), tuple(" ".join(f"{x},{y}" for x, y in run) for run in lines), tuple(placed),
+        _label(middle, (IND_TOP + IND_BOTTOM) / 2 + 5, "middle"))
+
+
+def _labels(points: list[tuple[Observation, float, float]], lines: list[list[Spot]],
+            spans: list[tuple[Target, float, float, float]]) -> tuple[list[TargetMark], list[Point]]:
+    """Where the labels of an indicator chart's targets and points go: inside the plot (clear of the
+    axis labels around it), off the marks, the lines and each other where there is room. Target
+    labels first: they are wide, with few places to go. Where that leaves a collision, the values'
+    labels first may leave less; the layout that collides least is drawn."""
+
     def crowd() -> _Crowd:
         return _Crowd(
             bounds=Box(IND_LEFT + 2, 1, IND_WIDTH - 1, IND_BOTTOM - 2),
@@ -406,24 +425,14 @@ def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
             placed.append(Point(o, x, y, crowd.place(_around(x, y, before, after, low), width, _VALUE_SIZE)))
         return placed
 
-    # Target labels first: they are wide, with few places to go. Where that leaves a collision, the
-    # values' labels first may leave less; the layout that collides least is drawn.
     first_try = crowd()
     marks, placed = target_labels(first_try), value_labels(first_try)
     if first_try.cost != (0, 0) and spans and points:
         second_try = crowd()
         placed_2, marks_2 = value_labels(second_try), target_labels(second_try)
         if second_try.cost < first_try.cost:
-            marks, placed = marks_2, placed_2
-
-    middle = (IND_LEFT + IND_RIGHT) / 2
-    return IndicatorChart(
-        IND_WIDTH, IND_HEIGHT, IND_LEFT, IND_RIGHT, IND_TOP, IND_BOTTOM,
-        Rect(at(IND_LEFT + (year - first) * band), IND_TOP, at(band), IND_BOTTOM - IND_TOP),
-        value_ticks, IND_LEFT - 6, 4, year_ticks, IND_BOTTOM + 15,
-        _label(middle, IND_HEIGHT - 6, "middle"), _label(-(IND_TOP + IND_BOTTOM) / 2, 14, "middle"),
-        tuple(marks), tuple(" ".join(f"{x},{y}" for x, y in run) for run in lines), tuple(placed),
-        _label(middle, (IND_TOP + IND_BOTTOM) / 2 + 5, "middle"))
+            return marks_2, placed_2
+    return marks, placed
 
 
 # ---- A regency's PPSP timeline ---------------------------------------------------------------------
