@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import diff, i18n, plan
+from . import charts, diff, i18n, plan
 from .markup import render_markdown
 from .model import Clinic, Content, Lang, Regency, Text
 from .plan import Output, Plan
@@ -118,6 +118,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         return body
 
     env.globals.update(
+        charts=charts,
         lang=lang,
         languages=i18n.LANGUAGES,
         url=_url,

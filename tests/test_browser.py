@@ -381,3 +381,103 @@ def contrast_on_white(rgb: list[float]) -> float:
     linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
+
+
+# ---- Charts on a phone and under forced colours ------------------------------------------------------
+
+CHART_PAGES = ["index.html", "kabupaten/kotawaringin-barat.html", "en/index.html"]
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_charts_fit_a_phone_and_the_map_says_it_scrolls(browser: Browser, server: str, width: int) -> None:
+    """No chart is wider than the screen; the map, which keeps a readable size, scrolls inside its
+    figure with a visible sentence saying so, and scrolled to its end shows the east of the province."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    for path in CHART_PAGES:
+        page.goto(server + path)
+        boxes = page.locator("figure.chart").evaluate_all(
+            "figs => figs.map(f => { const r = f.getBoundingClientRect(); const s = f.querySelector('svg');"
+            " const p = s.getBoundingClientRect(); const scrolls = s.closest('.chart-scroll') !== null;"
+            " return [f.id, r.left, r.right, scrolls ? r.right : p.right]; })")
+        assert boxes, path
+        for id, left, right, picture in boxes:
+            assert left >= 0 and right <= width and picture <= width + 0.5, (path, id, left, right, picture)
+    page.goto(server + "index.html")
+    scroller, cue = page.locator("#peta .chart-scroll"), page.locator("#peta .chart-scroll-cue")
+    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert cue.is_visible() and "Geser peta" in cue.inner_text()
+    scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    east = page.locator("#peta g.tile[data-slug='barito-timur']").evaluate("t => t.getBoundingClientRect().right")
+    assert east <= width
+    page.close()
+
+
+def test_the_map_says_nothing_of_scrolling_where_it_fits(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server + "index.html")
+    assert page.locator("#peta .chart-scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert not page.locator("#peta .chart-scroll-cue").is_visible()
+    page.close()
+
+
+def _ink_share(page: Page, selector: str, canvas: tuple[int, int, int]) -> float:
+    """The share of pixels in the box of the first element matching `selector` that differ clearly
+    from the canvas colour, in a screenshot."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    element = page.locator(selector).first
+    element.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = element.bounding_box()  # a line's box has no height: the clip gives it its stroke's
+    assert box is not None, selector
+    clip = {"x": box["x"], "y": box["y"] - 1, "width": box["width"], "height": max(box["height"], 2) + 2}
+    image = Image.open(BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    data = image.tobytes()
+    pixels = [data[i:i + 3] for i in range(0, len(data), 3)]
+    return sum(sum(abs(a - b) for a, b in zip(p, canvas, strict=True)) > 150 for p in pixels) / len(pixels)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_chart_marks_stay_visible_under_forced_colours(browser: Browser, server: str, scheme: str) -> None:
+    """Under a high-contrast theme (Chromium's forced-colours emulation), every chart's text, bars,
+    hatching, target lines and map tiles are drawn in the system's colours, apart from the canvas,
+    and the marks keep their second cues (hatched, dashed, dotted)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.emulate_media(forced_colors="active", color_scheme=scheme)  # type: ignore[arg-type]
+    page.goto(server + "index.html")
+    canvas_css = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    canvas = tuple(int(v) for v in canvas_css[canvas_css.index("(") + 1:-1].split(",")[:3])
+    styles = page.evaluate("""() => {
+        const style = (sel, prop) => [...document.querySelectorAll(sel)].map(e => getComputedStyle(e)[prop]);
+        return {
+          text: style('.chart-svg text:not([data-stage="m4"] text, .on-m4 text)', 'fill'),
+          onM4: style('.chart-svg [data-stage="m4"] text, .chart-svg .on-m4 text', 'fill'),
+          m4: style('.chart-svg rect[data-stage="m4"], .chart-svg [data-stage="m4"] > rect', 'fill'),
+          unknown: style('.chart-svg rect[data-stage="unknown"], .chart-svg [data-stage="unknown"] > rect', 'stroke'),
+          dashes: style('.chart-svg rect[data-stage="unknown"]', 'strokeDasharray'),
+          hatch: [style('#peta-svg-hatch .hatch-ground', 'fill')[0], style('#peta-svg-hatch .hatch-line', 'fill')[0]],
+          national: style('.chart-svg line.target[data-scope="national"]', 'strokeDasharray'),
+          province: style('.chart-svg line.target[data-scope="province"]', 'strokeDasharray'),
+          targets: style('.chart-svg line.target', 'stroke'),
+          values: style('.chart-svg circle.value', 'fill'),
+        };
+    }""")
+    assert styles["text"] and styles["m4"] and styles["unknown"] and styles["values"]
+    for kind in ("text", "m4", "unknown", "targets", "values"):
+        assert canvas_css not in styles[kind], (kind, canvas_css, set(styles[kind]))
+    assert set(styles["onM4"]) == {canvas_css} and canvas_css not in styles["m4"]  # reversed out of M4's fill
+    assert styles["hatch"][0] != styles["hatch"][1] and canvas_css in styles["hatch"]
+    assert "none" not in styles["dashes"] and set(styles["national"]).isdisjoint(styles["province"])
+    # ... and they are drawn: some ink in the box of each kind of mark, on a screenshot.
+    shares = {selector: _ink_share(page, selector, canvas) for selector in (
+        "#grafik-tahap text.count", "#grafik-tahap rect.bar[data-stage='m4']",
+        "#grafik-tahap rect.bar[data-stage='m1_m3']",
+        "#peta g.tile[data-stage='m4']", "#peta g.tile[data-stage='unknown'] text",
+        "#grafik-indikator-ald_aman line.target[data-scope='province']", "#grafik-indikator-ald_aman circle.value",
+        "#grafik-indikator-ald_aman text.target-label")}
+    assert all(share > 0.08 for share in shares.values()), shares
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"forced-colours-{scheme}.png"), full_page=True)
+    page.close()

@@ -72,3 +72,5 @@ def test_national_report_charts_count_long_bars_instead_of_naming_every_regency(
         assert all(s.regency.name in chart for s in members)
     home = (run_build(tmp_path, tmp_path / "content", pdf=False) / "index.html").read_text()
     assert all(s.regency.name in home for s in content.statuses)
+    figure = home[home.index('id="grafik-tahap"'):]
+    assert figure.index('<details class="chart-data">') < figure.index("<table")  # folded on the web
