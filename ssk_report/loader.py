@@ -7,12 +7,9 @@ field paths to (line, column), and refuses the YAML features a content file neve
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import pickle
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -185,48 +182,6 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Loc
 
 Parsed = tuple[Any, dict[Location, tuple[int, int]], list[Problem]]
 Parse = Callable[..., Parsed]
-
-
-class ParseCache:
-    """Parsed YAML by a hash of its text, kept in one file between builds, so that a rebuild parses
-    only the files that changed: at 514 regencies, parsing is most of loading. A text with problems
-    is never kept, so every problem is reported on every build. Entries are stored pickled as soon
-    as they are parsed, and unpickled afresh when used, so nothing a later stage does to the values
-    can reach the cache. The file is trusted like the rest of the build cache (SECURITY.md)."""
-
-    _VERSION = hashlib.sha256(Path(__file__).read_bytes() + yaml.__version__.encode()).digest()
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._kept: dict[bytes, bytes] = {}
-        self._used: dict[bytes, bytes] = {}
-        try:
-            kept = pickle.loads(path.read_bytes())  # noqa: S301 (the build cache is trusted, SECURITY.md)
-            self._kept = kept if isinstance(kept, dict) else {}
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            pass  # no cache yet, or an unreadable one: parse everything
-
-    def parse(self, text: str, path: str, first_line: int = 1) -> Parsed:
-        key = hashlib.sha256(self._VERSION + first_line.to_bytes(4, "big") + text.encode()).digest()
-        stored = self._kept.get(key)
-        if stored is not None:
-            self._used[key] = stored
-            data, positions = pickle.loads(stored)  # noqa: S301 (as above)
-            return data, positions, []
-        data, positions, problems = parse_yaml(text, path, first_line)
-        if not problems:
-            self._used[key] = pickle.dumps((data, positions), protocol=pickle.HIGHEST_PROTOCOL)
-        return data, positions, problems
-
-    def save(self) -> None:
-        """Keep the entries this build used (and no others); written whole, then renamed into place."""
-        if self._used.keys() == self._kept.keys():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}-", dir=self.path.parent)
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(self._used, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
 
 
 # libyaml's most common complaints, in the words of the people who edit the files.
@@ -532,17 +487,16 @@ class RawContent:
     map: RawDocument | None = None  # content/map.yaml, optional (issue 5)
     # Every file the loader read, by path, with the very bytes it parsed: each one a regular file
     # inside the content folder (never through a link) within MAX_FILE_BYTES. This is the whole of
-    # what the content is made from, and the only files an archival PDF may carry (SECURITY.md).
+    # what the content is made from, and the only files an archival PDF may carry (docs/security.md).
     files: tuple[ContentFile, ...] = ()
 
 
-def load(source: Path | Tree, cache: ParseCache | None = None) -> tuple[RawContent, list[Problem]]:
+def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
     """Read every content file of `source` (a folder, or a `Tree` such as a git revision); problems
-    are collected, never raised. With `cache`, unchanged files are not parsed again (the caller
-    saves it)."""
+    are collected, never raised."""
     tree = Folder(source) if isinstance(source, Path) else source
     problems: list[Problem] = []
-    reader = _Reader(tree, problems, cache.parse if cache is not None else parse_yaml)
+    reader = _Reader(tree, problems, parse_yaml)
     reader.scan()
 
     def single(name: str) -> RawDocument | None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
-from ssk_report import loader
 from ssk_report.errors import Problem
 from ssk_report.loader import MAX_FILE_BYTES, load, load_markdown_file, load_yaml_file, parse_yaml
 
@@ -115,47 +112,3 @@ def test_load_reports_missing_files_and_bad_names_together(tmp_path: Path) -> No
     assert ("indicators.yaml", "berkas wajib ini tidak ditemukan") in found
     assert any(name == "Bad Name.yaml" and "nama berkas" in msg for name, msg in found)
     assert raw.regencies == []
-
-
-def test_the_parse_cache_parses_only_what_changed_and_gives_the_same_values(
-        tmp_path: Path, content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parsed: list[str] = []
-    real = loader.parse_yaml
-
-    def spy(text: str, path: str, first_line: int = 1) -> loader.Parsed:
-        parsed.append(path)
-        return real(text, path, first_line)
-
-    monkeypatch.setattr(loader, "parse_yaml", spy)
-    store = tmp_path / "parsed.pickle"
-    expected = load(content_dir)
-    cache = loader.ParseCache(store)
-    assert load(content_dir, cache) == expected
-    cache.save()
-    first = len(parsed)
-    parsed.clear()
-    regency = content_dir / "regencies" / "kapuas.yaml"
-    regency.write_text(regency.read_text().replace("capital: Kuala Kapuas", "capital: Kuala Kapuas (uji)"))
-    again, problems = load(content_dir, loader.ParseCache(store))
-    assert [Path(p).name for p in parsed] == ["kapuas.yaml"]  # the one file that changed, of `first`
-    assert first > 20 and problems == []
-    assert again == load(content_dir)[0]
-
-
-def test_the_parse_cache_never_keeps_a_problem_or_a_changed_value(tmp_path: Path) -> None:
-    store = tmp_path / "parsed.pickle"
-    for _ in range(2):  # the second time, from the cache file
-        cache = loader.ParseCache(store)
-        data, _, problems = cache.parse("a: 1\na: 2\n", "f.yaml")
-        assert len(problems) == 1  # reported every time
-        data, _, problems = cache.parse("list: [1, 2]\n", "g.yaml")
-        assert data == {"list": [1, 2]} and problems == []
-        data["list"].append(3)  # what a later stage does to the values stays out of the cache
-        assert cache.parse("list: [1, 2]\n", "g.yaml")[0] == {"list": [1, 2]}
-        cache.save()
-
-
-def test_an_unreadable_parse_cache_is_ignored(tmp_path: Path) -> None:
-    store = tmp_path / "parsed.pickle"
-    store.write_bytes(b"not a pickle")
-    assert loader.ParseCache(store).parse("a: 1\n", "f.yaml") == ({"a": 1}, {(): (1, 1), ("a",): (1, 1)}, [])

@@ -1,5 +1,5 @@
 """Untrusted content: hostile or careless files end in a located message or a safe page, never in
-code execution, file reads, network access or a lost build. See SECURITY.md."""
+code execution, file reads, network access or a lost build. See docs/security.md."""
 
 from __future__ import annotations
 
