@@ -63,12 +63,15 @@ class _RecordingContext(jinja2.runtime.Context):
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         recorder = __self.environment.recorder
-        if (recorder is not None and not isinstance(__obj, jinja2.runtime.Macro)
-                and any(value is recorder.content for value in (*args, *kwargs.values()))):
-            recorder.reads.add(CONTENT)
+        if recorder is not None and type(__obj) is not _MACRO:  # a page makes hundreds of calls: kept cheap
+            content = recorder.content
+            for value in (*args, *kwargs.values()) if kwargs else args:
+                if value is content:
+                    recorder.reads.add(CONTENT)
         return super().call(__obj, *args, **kwargs)
 
 
+_MACRO = jinja2.runtime.Macro
 SiteEnvironment.context_class = _RecordingContext
 
 

@@ -176,3 +176,23 @@ def test_a_website_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_content_handed_whole_to_python_code_counts_as_reading_all_of_it(tmp_path: Path) -> None:
+    """Python code called from a template reads attributes Jinja cannot see: its page depends on all of it."""
+    from ssk_report.plan import Output
+    from ssk_report.templating import CONTENT, environment, render
+
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "_untranslated.html.j2").write_text("{{ body }}")
+    (tmp_path / "parts.html.j2").write_text("{{ content.site }}{{ m(content) }}{{ f(content.year) }}")
+    (tmp_path / "whole.html.j2").write_text("{{ content.site }}{{ m(content) }}{{ f(content.year) }}{{ g(content) }}")
+    env = environment(tmp_path)
+    env.globals.update(f=str, g=lambda whole: "")
+    env.globals["m"] = env.from_string("{% macro m(c) %}{{ c.pages|length }}{% endmacro %}").module.m
+    content = type("Whole", (), {"site": "s", "year": 2025, "pages": [1]})()
+    for template, whole in (("parts.html.j2", False), ("whole.html.j2", True)):
+        reads: set[str] = set()
+        render(env, Output("t.html", template), {CONTENT: content}, reads)
+        assert {"content.site", "content.year", "content.pages"} <= reads
+        assert (CONTENT in reads) is whole  # g() got the whole content; m (a macro) and f did not
