@@ -20,10 +20,10 @@ from ssk_report.errors import ContentError
 from ssk_report.history import History
 from ssk_report.loader import load
 from ssk_report.pipeline import Settings, load_content
-from ssk_report.plan import Output, Plan
+from ssk_report.plan import Output, Plan, plan
 from ssk_report.products import RenderContext
 
-from .conftest import TEMPLATES, run_build
+from .conftest import TEMPLATES, render_output, run_build
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = yaml.safe_load((CORPUS / "expected.yaml").read_text())
@@ -76,15 +76,19 @@ def test_hostile_markdown_and_names_render_as_harmless_text(tmp_path: Path, cont
     text = text[: text.index("notes:")] + HOSTILE_NOTES
     text = text.replace("name: Lamandau", "name: \"<script>alert('nama')</script>\"")
     lamandau.write_text(text)
-    out = run_build(tmp_path, content_dir)
-    page = (out / "kabupaten" / "lamandau.html").read_text()
-    for bad in ("<script", "javascript:", "vbscript:", "onerror", "<iframe", "<img src=x", "file:///",
-                "style=\"background"):
-        assert bad not in page, bad
-    assert "&lt;script&gt;alert(&#39;nama&#39;)&lt;/script&gt;" in page  # the name is shown, escaped
-    assert "{{ 7 * 7 }}" in page  # content is data, never a template
-    handout = PdfReader(out / "laporan" / "kabupaten" / "lamandau.pdf")
-    assert handout.attachments == {}
+    out = run_build(tmp_path, content_dir, pdf=False)
+    content = load_content(Settings(content_dir))
+    site_plan = plan(content)
+    handout = site_plan.by_path["laporan/kabupaten/lamandau.pdf"]
+    printed = render_output(content, handout, site_plan)
+    for page in ((out / "kabupaten" / "lamandau.html").read_text(), printed):
+        for bad in ("<script", "javascript:", "vbscript:", "onerror", "<iframe", "<img src=x", "file:///",
+                    "style=\"background"):
+            assert bad not in page, bad
+        assert "&lt;script&gt;alert(&#39;nama&#39;)&lt;/script&gt;" in page  # the name is shown, escaped
+    assert "{{ 7 * 7 }}" in (out / "kabupaten" / "lamandau.html").read_text()  # content is data, not a template
+    context = RenderContext(content, site_plan, History(), ChangeLog(), TEMPLATES, keys.code_digest(TEMPLATES))
+    assert PdfReader(io.BytesIO(pdfs.to_pdf(printed, context, handout)[handout.path])).attachments == {}
 
 
 def render_pdf(html: str) -> bytes:
