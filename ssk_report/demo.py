@@ -56,7 +56,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
         "title": _text(f"{LABEL} Uji skala nasional ssk-report", f"{LABEL} ssk-report national scale test"),
         "description": _text("Data sintetis untuk uji kinerja; bukan data nyata.",
                              "Synthetic data for performance tests; not real data."),
-        "organisation": f"Pokja PPSP Nasional {LABEL}",
+        "organisation": _text(f"Pokja PPSP Nasional {LABEL}", f"National PPSP Pokja {LABEL}"),
         "secretariat": None,
         "as_of": dt.date(2025, 11, 6),
         "base_url": None,
@@ -76,7 +76,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
     } for p in range(provinces)]})
     _dump(out / "sources.yaml", {"sources": [{
         "id": SOURCE, "title": "Data sintetis buatan generator ssk-report (bukan data nyata)",
-        "publisher": "ssk-report demo", "year": 2025, "date": None, "url": None,
+        "publisher": _text("ssk-report demo", "ssk-report demo"), "year": 2025, "date": None, "url": None,
         "note": _text("Dibuat acak dengan benih tetap untuk uji kinerja.",
                       "Random, with a fixed seed, for benchmarks."),
     }]})
@@ -131,7 +131,8 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
         _dump(out / "clinics" / f"2025-cc{number}.yaml", {
             "number": number, "cycle_year": 2025, "start": start, "end": start,
             "venue": f"Tempat sintetis {number} {LABEL}", "city": "Kota Sintetis",
-            "organiser": f"Pokja PPSP Nasional {LABEL}", "opened_by": None, "milestone_focus": "M4",
+            "organiser": _text(f"Pokja PPSP Nasional {LABEL}", f"National PPSP Pokja {LABEL}"),
+            "opened_by": None, "milestone_focus": "M4",
             "scope": ["air_limbah", "persampahan"], "participant_count": None,
             "participants": [{"regency": slug, "progress_year": None} for slug in chosen],
             "agenda": [_text(f"Agenda sintetis {LABEL}", f"Synthetic agenda {LABEL}")],

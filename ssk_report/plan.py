@@ -9,7 +9,7 @@ from typing import Any
 
 from . import search
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .model import Content, Lang
+from .model import Clinic, Content, Lang
 
 # Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
 # page structure under en/, with its reports under en/report/.
@@ -54,6 +54,13 @@ class Plan:
     def path_in(self, output: Output, lang: Lang) -> str | None:
         """The path of the same page in another language, if that edition is built."""
         return self._by_key.get((output.key, lang))
+
+
+def content_for(output: Output, content: Content) -> Content:
+    """The content an output shows. A clinic's page and report show the data as it stood on the
+    clinic's last day, dated to it (Content.as_of), so that nothing that happened later appears in
+    them; every other output shows the current content."""
+    return content.as_of(output.subject.end) if isinstance(output.subject, Clinic) else content
 
 
 def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
