@@ -17,6 +17,7 @@ import yaml
 
 LABEL = "[SINTETIS]"
 SOURCE = "data-sintetis"
+CLINIC_SOURCE = "liputan-sintetis"  # a clinic's own record: regencies citing it would have to be its participants
 INDICATORS = [  # id, subsector, better, typical range
     ("ald_layak", "air_limbah", "up", (50, 95)),
     ("ald_aman", "air_limbah", "up", (2, 30)),
@@ -79,6 +80,10 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
         "publisher": _text("ssk-report demo", "ssk-report demo"), "year": 2025, "date": None, "url": None,
         "note": _text("Dibuat acak dengan benih tetap untuk uji kinerja.",
                       "Random, with a fixed seed, for benchmarks."),
+    }, {
+        "id": CLINIC_SOURCE, "title": "Liputan coaching clinic sintetis (bukan data nyata)",
+        "publisher": _text("ssk-report demo", "ssk-report demo"), "year": 2025, "date": None, "url": None,
+        "note": None,
     }]})
     _dump(out / "milestones.yaml", {"source": SOURCE, "milestones": [{
         "id": f"M{i}", "name": _text(f"Tahap M{i} {LABEL}", f"Milestone M{i} {LABEL}"),
@@ -145,7 +150,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
                 "status": rng.choice(["open", "in_progress", "done", "dropped"]), "regency": rng.choice(chosen),
             } for k in range(1, 6)],
             "work_plan": None,
-            "sources": [SOURCE],
+            "sources": [CLINIC_SOURCE],
         })
     (out / "pages").mkdir(parents=True, exist_ok=True)
     (out / "pages" / "tentang.md").write_text(

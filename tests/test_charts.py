@@ -102,13 +102,14 @@ def test_province_indicators_without_values_say_belum_ada_data(site: Path) -> No
         "grafik-indikator-ald_layak", "grafik-indikator-ald_aman", "grafik-indikator-babs"}
     empty = text_of(home.find(".//*[@id='grafik-indikator-nodata']"))  # type: ignore[arg-type]
     assert empty.startswith("Belum ada data untuk indikator berikut di Provinsi Kalimantan Tengah:")
-    for name in ("Rumah tangga terlayani pengumpulan sampah", "Sampah terolah di fasilitas", "Desa Stop BABS (SBS)"):
+    for name in ("Rumah tangga terlayani pengumpulan sampah", "Sampah terolah di fasilitas",
+                 "Desa/Kelurahan Stop BABS (SBS)"):
         assert name in empty
 
 
 def test_english_charts_use_english_numbers_and_words(site: Path) -> None:
     labels = texts(svg_of(figure(page(site, "en/index.html"), "grafik-indikator-ald_aman")))
-    assert {"11.16%", "11.07%", "Province target 2025–2029: 20%", "National target 2025–2029: 30%"} <= set(labels)
+    assert {"11.16%", "11.07%", "Provincial target 2025–2029: 20%", "National target 2025–2029: 30%"} <= set(labels)
 
 
 # ---- Regency charts --------------------------------------------------------------------------------
@@ -124,7 +125,8 @@ def test_regency_without_indicator_data_renders_the_no_data_state(site: Path) ->
 def test_regency_with_a_value_gets_its_chart(tmp_path: Path, content_dir: Path) -> None:
     path = content_dir / "regencies" / "lamandau.yaml"
     path.write_text(path.read_text().replace(
-        "indicators: {}", "indicators:\n  ald_aman:\n    - {year: 2024, value: 8.5, source: ringkasan-domain}"))
+        "indicators: {}",
+        "indicators:\n  ald_aman:\n    - {year: 2024, value: 8.5, source: kaltengsatunusantara-2024}"))
     out = run_build(tmp_path, content_dir, pdf=False)
     lamandau = page(out, "kabupaten/lamandau.html")
     svg = svg_of(figure(lamandau, "grafik-indikator-ald_aman"))
@@ -141,7 +143,7 @@ def test_timeline_shows_each_year_stage_and_progress(site: Path) -> None:
              if r.get("class") == "year"]
     assert cells == [("2020", "unknown"), *((str(y), "m4") for y in range(2021, 2026))]
     labels = texts(svg_of(fig))
-    assert "th. ke-1" in labels and "th. ke-5" in labels and "tahun data" in labels
+    assert "th. ke-1" in labels and "th. ke-5" in labels and "tahun acuan" in labels
     assert "2025: M4, tahun ke-5." in text_of(svg_of(fig).find(f"{SVG}desc"))  # type: ignore[arg-type]
 
 
@@ -149,7 +151,7 @@ def test_timeline_without_cohort_years_says_belum_ada_data(site: Path) -> None:
     pulang_pisau = page(site, "kabupaten/pulang-pisau.html")
     assert pulang_pisau.find(".//figure[@id='grafik-tahapan']") is None
     notes = [text_of(p) for p in pulang_pisau.iter("p") if p.get("class") == "empty"]
-    assert any("belum ada data" in n for n in notes)
+    assert any("Data tahun M1–M3 dan M4 belum ada" in n for n in notes)
 
 
 # ---- Accessibility of every chart -------------------------------------------------------------------

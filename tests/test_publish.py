@@ -30,7 +30,9 @@ def test_with_base_url(tmp_path: Path, content_dir: Path) -> None:
     feed = xml.dom.minidom.parse(str(out / "feed.xml"))  # noqa: S318 - our own output
     entries = feed.getElementsByTagName("entry")
     assert [e.getElementsByTagName("id")[0].firstChild.data for e in entries] == [
-        f"{BASE}/klinik/2025-cc7.html", f"{BASE}/klinik/2025-cc6.html"]
+        f"{BASE}/klinik/2025-cc7.html", f"{BASE}/klinik/2025-cc6.html", f"{BASE}/klinik/2025-cc1.html"]
+    summaries = [e.getElementsByTagName("summary")[0].firstChild.data for e in entries]
+    assert summaries[2].startswith("12 Agustus 2025 · belum dicatat. Peserta: 2")  # no venue recorded, never "None"
     page = (out / "en" / "kabupaten" / "lamandau.html").read_text()
     assert f'<link rel="canonical" href="{BASE}/en/kabupaten/lamandau.html">' in page
     assert '<meta property="og:title" content="Lamandau Regency">' in page
