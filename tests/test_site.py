@@ -288,7 +288,7 @@ REVIEW = {  # phrases the editing review (language-2026-12) replaced, by edition
            "enam indikator katalog", "ke-14 kabupaten", "2 tahapnya belum", "urut menurut", "spreadsheet",
            "data rapi", "Hari ini baru", "Plt Sekretaris", "Sebuah hotel", "Media daring", "belum tersedia untuk umum",
            "disusun dalam forum ini", "satu angkatan", "Hasil:", "didampingi beberapa dokumen", "Data Pokja",
-           "Posisi tahapan provinsi", "tanggal data situs", "Kami ", " kami "],
+           "Posisi tahapan provinsi", "tanggal data situs", "Kami ", " kami ", "Tahapan pelaksanaan SSK"],
     "en": ["Settlement Sanitation Progress", "Achievements still vary", "uneven", "progress year", "Progress year",
            "regional head", "Performance of", "Province 2025", "province target", "stage not yet known",
            "at stage", "30 percent", "site project team", "general knowledge", "recorded no work plan",
@@ -310,3 +310,14 @@ def test_titles_name_the_regency_in_full_and_tables_keep_the_short_form(site: Pa
     assert "<h1>Kabupaten Lamandau</h1>" in page and "<title>Kabupaten Lamandau —" in page
     assert "Kab. Lamandau" in visible(site / "kabupaten" / "index.html")
     assert "Year M4 began 2024" in visible(site / "en" / "kabupaten" / "lamandau.html")
+
+
+def test_status_values_share_one_case_and_the_codes_are_explained(site: Path) -> None:
+    """L1: every value of the table's milestone and year-at-M4 columns starts with a capital; L34: the codes glossed."""
+    for row in rows(site / "kabupaten" / "index.html", "regencies"):
+        for value in re.findall(r"\d\d\.\d\d (?:M4|M1–M3|Belum diketahui) (\S+)", row):
+            assert value[0].isupper(), row
+    assert "Belum masuk M4" in visible(site / "kabupaten" / "index.html")
+    about = visible(site / "en" / "tentang.html")
+    assert "Ministry of Home Affairs (Kemendagri) code" in about and "Statistics Indonesia (BPS) code" in about
+    assert "Ministry of Home Affairs (Kemendagri) code 62.09" in visible(site / "en" / "kabupaten" / "lamandau.html")
