@@ -22,7 +22,7 @@ from ssk_report.demo import write_demo
 from .conftest import CONTENT, TEMPLATES
 
 REGENCIES = 40
-REGENCY = re.compile(r"(Kab\.|Kota) Sintetis \d{4}$")
+REGENCY = re.compile(r"(Kabupaten|Kota) Sintetis \d{4}$")  # headings name a regency in full (review L11)
 ENTRY = re.compile(r"^(.+?)\s*(?:\.\s*){3,}(\d+)$", flags=re.M)  # a contents line: title . . . . page
 
 
