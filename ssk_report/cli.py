@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import diff, scaffold
+from . import diff, loader, scaffold
 from .errors import ContentError, SskError, UsageError
-from .pipeline import Settings, build, load_content
+from .pipeline import Settings, build
+from .validate import after_as_of, missing_translations, unopenable, validate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     content_option(validate_cmd)
     validate_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
                               help="text (bawaan), json, atau github (anotasi untuk pull request)")
+    validate_cmd.add_argument("--strict", action="store_true",
+                              help="periksa kesiapan terbit: fakta yang tidak dapat diperiksa pembaca (sumber tanpa"
+                                   " alamat web, ibu kota tanpa sumber, sumber bertanggal sesudah as_of) dan teks tanpa"
+                                   " terjemahan bahasa Inggris juga dianggap galat (build --strict hanya memeriksa"
+                                   " terjemahan)")
 
     new_cmd = commands.add_parser("new", help="buat berkas konten baru berisi semua kolom")
     kinds = new_cmd.add_subparsers(dest="kind", required=True, metavar="JENIS")
@@ -99,8 +105,15 @@ def _require_folder(path: Path, what: str) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Structural problems are always errors; with --strict, so are the facts readers cannot check and
+    the texts without English (without it, they are counted in a note)."""
     try:
-        content = load_content(Settings(content_dir=args.content))
+        raw, problems = loader.load(args.content)
+        content = validate(raw, problems)
+        unchecked = unopenable(raw, content) + after_as_of(raw, content)
+        untranslated = missing_translations(raw, content)
+        if args.strict and (unchecked or untranslated):
+            raise ContentError(unchecked + untranslated)
     except ContentError as exc:
         if args.format == "json":
             print(json.dumps([p.as_dict() for p in exc.problems], ensure_ascii=False, indent=2))
@@ -113,6 +126,10 @@ def _validate(args: argparse.Namespace) -> int:
         print("[]")
     else:
         print(f"Konten valid: {len(content.regencies)} kabupaten/kota, {len(content.clinics)} coaching clinic.")
+        if unchecked or untranslated:
+            print(f"Catatan: {len(unchecked)} fakta belum dapat diperiksa pembaca (sumbernya tanpa alamat web, belum"
+                  f" bersumber, atau bertanggal sesudah as_of) dan {len(untranslated)} teks belum diterjemahkan ke"
+                  " bahasa Inggris; validate --strict menunjukkan letaknya sebagai galat.")
     return 0
 
 

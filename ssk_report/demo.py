@@ -17,6 +17,7 @@ import yaml
 
 LABEL = "[SINTETIS]"
 SOURCE = "data-sintetis"
+CLINIC_SOURCE = "liputan-sintetis"  # a clinic's own record: regencies citing it would have to be its participants
 INDICATORS = [  # id, subsector, better, typical range
     ("ald_layak", "air_limbah", "up", (50, 95)),
     ("ald_aman", "air_limbah", "up", (2, 30)),
@@ -56,7 +57,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
         "title": _text(f"{LABEL} Uji skala nasional ssk-report", f"{LABEL} ssk-report national scale test"),
         "description": _text("Data sintetis untuk uji kinerja; bukan data nyata.",
                              "Synthetic data for performance tests; not real data."),
-        "organisation": f"Pokja PPSP Nasional {LABEL}",
+        "organisation": _text(f"Pokja PPSP Nasional {LABEL}", f"National PPSP Pokja {LABEL}"),
         "secretariat": None,
         "as_of": dt.date(2025, 11, 6),
         "base_url": None,
@@ -76,9 +77,13 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
     } for p in range(provinces)]})
     _dump(out / "sources.yaml", {"sources": [{
         "id": SOURCE, "title": "Data sintetis buatan generator ssk-report (bukan data nyata)",
-        "publisher": "ssk-report demo", "year": 2025, "date": None, "url": None,
+        "publisher": _text("ssk-report demo", "ssk-report demo"), "year": 2025, "date": None, "url": None,
         "note": _text("Dibuat acak dengan benih tetap untuk uji kinerja.",
                       "Random, with a fixed seed, for benchmarks."),
+    }, {
+        "id": CLINIC_SOURCE, "title": "Liputan coaching clinic sintetis (bukan data nyata)",
+        "publisher": _text("ssk-report demo", "ssk-report demo"), "year": 2025, "date": None, "url": None,
+        "note": None,
     }]})
     _dump(out / "milestones.yaml", {"source": SOURCE, "milestones": [{
         "id": f"M{i}", "name": _text(f"Tahap M{i} {LABEL}", f"Milestone M{i} {LABEL}"),
@@ -131,7 +136,8 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
         _dump(out / "clinics" / f"2025-cc{number}.yaml", {
             "number": number, "cycle_year": 2025, "start": start, "end": start,
             "venue": f"Tempat sintetis {number} {LABEL}", "city": "Kota Sintetis",
-            "organiser": f"Pokja PPSP Nasional {LABEL}", "opened_by": None, "milestone_focus": "M4",
+            "organiser": _text(f"Pokja PPSP Nasional {LABEL}", f"National PPSP Pokja {LABEL}"),
+            "opened_by": None, "milestone_focus": "M4",
             "scope": ["air_limbah", "persampahan"], "participant_count": None,
             "participants": [{"regency": slug, "progress_year": None} for slug in chosen],
             "agenda": [_text(f"Agenda sintetis {LABEL}", f"Synthetic agenda {LABEL}")],
@@ -144,7 +150,7 @@ def write_demo(out: Path, regencies: int, seed: int = 2025) -> Path:
                 "status": rng.choice(["open", "in_progress", "done", "dropped"]), "regency": rng.choice(chosen),
             } for k in range(1, 6)],
             "work_plan": None,
-            "sources": [SOURCE],
+            "sources": [CLINIC_SOURCE],
         })
     (out / "pages").mkdir(parents=True, exist_ok=True)
     (out / "pages" / "tentang.md").write_text(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, Literal
 from . import history, i18n, loader
 from .errors import ContentError, UsageError
 from .i18n import N_
-from .model import Content, Lang, Stage
+from .model import Clinic, Content, Lang, Stage
 from .validate import validate
 
 Judgement = Literal["good", "bad", "neutral"]
@@ -31,6 +30,7 @@ class Change:
     new: Any = None
     judgement: Judgement = "neutral"
     detail: str = ""  # e.g. the indicator's name and year
+    detail_en: str = ""  # the same in English, where it differs
     kind: str = ""  # "kabupaten" or "kota" for a regency, whose name is then shown in the reader's language
 
 
@@ -51,7 +51,7 @@ def _indicator_changes(area: Literal["regency", "province"], subject: str, name:
                 improved = indicator.meets(after[year], before[year])
                 judgement = "good" if improved else "bad"
             changes.append(Change(area, subject, name, "indicator", before.get(year), after.get(year), judgement,
-                                  f"{indicator.name.id} {year}"))
+                                  f"{indicator.name.id} {year}", f"{indicator.name.get('en')} {year}"))
     return changes
 
 
@@ -100,10 +100,10 @@ def compare(a: Content, b: Content) -> list[Change]:
         {i.id: _value([x for x in b.actuals if x.indicator == i.id]) for i in b.indicators})
     old_clinics = {c.slug: c for c in a.clinics}
     new_clinics = {c.slug: c for c in b.clinics}
-    changes += [Change("clinic", s, i18n.clinic_title(old_clinics[s].number, old_clinics[s].cycle_year, "id"),
+    changes += [Change("clinic", s, i18n.clinic_short(old_clinics[s].number, old_clinics[s].cycle_year, "id"),
                        "removed")
                 for s in sorted(set(old_clinics) - set(new_clinics))]
-    changes += [Change("clinic", c.slug, i18n.clinic_title(c.number, c.cycle_year, "id"), "added")
+    changes += [Change("clinic", c.slug, i18n.clinic_short(c.number, c.cycle_year, "id"), "added")
                 for c in b.clinics_by_date if c.slug not in old_clinics]
     changes += _action_item_changes(a, b)
     kinds = {r.slug: r.type for r in [*a.regencies, *b.regencies]}
@@ -135,7 +135,7 @@ def _action_item_changes(a: Content, b: Content) -> list[Change]:
 STAGE_NAMES = {"unknown": N_("belum diketahui"), "m1_m3": N_("M1–M3"), "m4": N_("M4")}
 STATUS_NAMES = {"open": N_("belum dimulai"), "in_progress": N_("berjalan"), "done": N_("selesai"),
                 "dropped": N_("dibatalkan")}
-FIELD_NAMES = {"m1_m3_year": N_("tahun M1–M3"), "m4_year": N_("tahun M4"), "population": N_("jumlah penduduk"),
+FIELD_NAMES = {"m1_m3_year": N_("tahun M1–M3"), "m4_year": N_("tahun mulai M4"), "population": N_("jumlah penduduk"),
                "area_km2": N_("luas wilayah (km²)")}
 JUDGEMENT_NAMES = {"good": N_("membaik"), "bad": N_("memburuk"), "neutral": ""}
 
@@ -157,7 +157,7 @@ def describe(change: Change, lang: Lang = "id") -> str:
     name = i18n.regency_name(change.kind, change.name, lang) if change.kind else change.name
     what = change.what
     if what == "added":
-        return {"regency": _("%(name)s ditambahkan"), "clinic": _("%(name)s ditambahkan"),
+        return {"regency": _("%(name)s ditambahkan"), "clinic": _("%(name)s tercatat"),
                 "action_item": _("Butir tindak lanjut baru: %(name)s")}[change.area] % {"name": name}
     if what == "removed":
         return _("%(name)s dihapus") % {"name": name}
@@ -165,18 +165,19 @@ def describe(change: Change, lang: Lang = "id") -> str:
         return _("%(name)s: tahap %(old)s → %(new)s") % {
             "name": name, "old": _(STAGE_NAMES[change.old]), "new": _(STAGE_NAMES[change.new])}
     if what == "progress_year":
-        return _("%(name)s: progres tahun ke-%(old)s → ke-%(new)s") % {
+        return _("%(name)s: tahun tahap M4 ke-%(old)s → ke-%(new)s") % {
             "name": name, "old": show(change.old), "new": show(change.new)}
     if what == "pokja":
-        return (_("%(name)s: data Pokja ditambahkan") if change.new
-                else _("%(name)s: data Pokja dihapus")) % {"name": name}
+        return (_("%(name)s: susunan Pokja ditambahkan") if change.new
+                else _("%(name)s: susunan Pokja dihapus")) % {"name": name}
     if what == "document":
         return _("%(name)s: dokumen baru “%(title)s”") % {"name": name, "title": change.new}
     if what == "status":
         sentence = _("%(name)s: %(old)s → %(new)s") % {
             "name": name, "old": _(STATUS_NAMES[change.old]), "new": _(STATUS_NAMES[change.new])}
     else:
-        label = change.detail if what == "indicator" else _(FIELD_NAMES[what])
+        label = (change.detail_en if lang == "en" and change.detail_en else change.detail) if what == "indicator" \
+            else _(FIELD_NAMES[what])
         sentence = _("%(name)s: %(label)s %(old)s → %(new)s") % {
             "name": name, "label": label, "old": show(change.old), "new": show(change.new)}
     verdict = JUDGEMENT_NAMES[change.judgement]
@@ -234,7 +235,7 @@ def diff_revisions(content: Path, rev_a: str, rev_b: str | None) -> tuple[list[C
 @dataclass(frozen=True)
 class ChangeLog:
     """The changes shown on the site's "Perubahan data" page and in each clinic report's annex.
-    A value of None means the history needed is not there (no repository, or no commit that old)."""
+    A value of None means there is no earlier state to compare with."""
 
     since: str | None = None  # what the site page compares from: a revision or a clinic's slug
     site: tuple[Change, ...] | None = None
@@ -242,16 +243,21 @@ class ChangeLog:
 
 
 def change_log(content_dir: Path, content: Content, since: str | None = None, until: str | None = None) -> ChangeLog:
-    """Changes for the site (from `since`, else from the latest clinic) and for each clinic report
-    (from the previous clinic to this one; the latest one compares against the current content)."""
+    """Changes for the site (from `since`, else from the latest clinic to the current content) and for
+    each clinic report (from the previous clinic of its series to this one).
+
+    The content as it stood at a clinic is, in this order: the state tagged with the clinic's name
+    (`cc7-2025` or `2025-cc7`, set once the clinic's data are in); the last state recorded on or
+    before its last day; and where the history holds no state that old, the content as of that day
+    (Content.as_of: the facts whose sources are dated by then). So the page shows what changed even
+    when every recorded state postdates the data, and a clinic's report, dated to its clinic, lists
+    nothing that changed after it."""
     repo = history.repository_of(content_dir)
-    if repo is None:
-        return ChangeLog()
     latest = content.latest_clinic
     states: dict[str, Content | None] = {}
 
     def state(revision: str | None) -> Content | None:
-        if revision is None:
+        if revision is None or repo is None:
             return None
         if revision not in states:
             try:
@@ -263,18 +269,23 @@ def change_log(content_dir: Path, content: Content, since: str | None = None, un
     def between(old: Content | None, new: Content | None) -> tuple[Change, ...] | None:
         return None if old is None or new is None else tuple(compare(old, new))
 
-    def at(day: dt.date) -> Content | None:
-        return state(history.revision_at(repo, day))
+    def at(clinic: Clinic) -> Content:
+        recorded = None
+        if repo is not None:
+            tags = (f"cc{clinic.number}-{clinic.cycle_year}", clinic.slug)
+            recorded = next((found for tag in tags if (found := state(tag)) is not None), None) or state(
+                history.revision_at(repo, clinic.end))
+        return recorded if recorded is not None else content.as_of(clinic.end)
 
     clinics: dict[str, tuple[Change, ...] | None] = {}
     for clinic in content.clinics_by_date:
         previous = content.previous_clinic(clinic)
         if previous is not None:
-            clinics[clinic.slug] = between(at(previous.end), content if clinic is latest else at(clinic.end))
-    if since is not None:
+            clinics[clinic.slug] = between(at(previous), at(clinic))
+    if since is not None and repo is not None:
         history.resolve(repo, since)
         site = between(state(since), state(until) if until else content)
         return ChangeLog(since, site, clinics)
     if latest is None:
         return ChangeLog(None, None, clinics)
-    return ChangeLog(latest.slug, between(at(latest.end), content), clinics)
+    return ChangeLog(latest.slug, between(at(latest), content), clinics)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -61,13 +61,37 @@ class Text(Record):
 
 
 class Source(Record):
+    """Where a fact was read: its publisher, date and address where they are recorded. `via` names the
+    source through which this one was read (a decree read in a public dataset): its route."""
+
     id: Slug
-    title: NonEmpty
-    publisher: NonEmpty
+    title: NonEmpty  # as published (an Indonesian title stays Indonesian in the English edition)
+    gloss: NonEmpty | None = None  # an English gloss of the title, shown beside it in the English edition
+    publisher: Text
     year: Year | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None  # where only the month is recorded
     date: dt.date | None = None
     url: Url | None = None
+    via: Slug | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _dated_consistently(self) -> Source:
+        if self.month is not None and self.year is None:
+            raise ValueError(f"bulan tanpa tahun (tertulis month: {self.month}; isi juga year)")
+        if self.date is not None and self.year is not None and self.date.year != self.year:
+            raise ValueError(f"tahun tidak cocok dengan tanggal (tertulis year: {self.year}, date: {self.date})")
+        return self
+
+    @property
+    def known_from(self) -> dt.date | None:
+        """The first day the source may have been read: its date, else the first day of its month or
+        year (only as precise as what is recorded); None for an undated source."""
+        if self.date is not None:
+            return self.date
+        if self.year is not None:
+            return dt.date(self.year, self.month or 1, 1)
+        return None
 
 
 class Quantity(Record):
@@ -83,6 +107,7 @@ class Province(Record):
     kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     capital: NonEmpty
+    capital_source: Slug | None = None  # None: the capital is shown marked as not yet sourced
     population: Quantity | None = None
     area_km2: Quantity | None = None
     sources: list[Slug] = []
@@ -91,8 +116,8 @@ class Province(Record):
 class Site(Record):
     title: Text
     description: Text
-    organisation: NonEmpty
-    secretariat: NonEmpty | None = None
+    organisation: Text  # who publishes the site, in each language
+    secretariat: Text | None = None
     as_of: dt.date
     base_url: BaseUrl | None = None
     licence: str | None = None
@@ -137,7 +162,8 @@ class Target(Record):
     start: Year
     end: Year
     value: Number
-    source: Slug
+    source: Slug  # the plan that sets the target
+    via: Slug | None = None  # where this target was read, when not in the plan itself
 
     @model_validator(mode="after")
     def _period_in_order(self) -> Target:
@@ -169,6 +195,7 @@ class Cohort(Record):
     m1_m3_year: PpspYear | None = None
     m4_year: PpspYear | None = None
     source: Slug | None = None
+    m1_m3_source: Slug | None = None  # the M1–M3 year's source, where it is not `source`
 
     @model_validator(mode="after")
     def _m4_after_m1_m3(self) -> Cohort:
@@ -176,9 +203,17 @@ class Cohort(Record):
             raise ValueError(
                 f"m4_year harus sesudah m1_m3_year (tertulis M1–M3 {self.m1_m3_year}, M4 {self.m4_year})"
             )
-        if (self.m1_m3_year or self.m4_year) and not self.source:
+        if (self.m4_year and not self.source) or (self.m1_m3_year and not (self.m1_m3_source or self.source)):
             raise ValueError("tahun tahapan perlu sumber: isi ppsp.source dengan id dari sources.yaml")
         return self
+
+    def known_by(self, known: Set[str]) -> Cohort:
+        """Only the years whose source is in `known` (see Content.as_of)."""
+        m4 = self.m4_year if self.source in known else None
+        m1_m3_source = self.m1_m3_source or self.source
+        m1_m3 = self.m1_m3_year if m1_m3_source in known else None
+        return Cohort(m1_m3_year=m1_m3, m4_year=m4, source=self.source if m4 or (m1_m3 and not self.m1_m3_source)
+                      else None, m1_m3_source=self.m1_m3_source if m1_m3 else None)
 
     def progress_year(self, year: int) -> int | None:
         """'Progres tahun ke-N': the M4 year is year 1; None before M4 or when M4 is unknown."""
@@ -217,6 +252,21 @@ class Document(Record):
     source: Slug
 
 
+class Note(Record):
+    """A dated remark on a regency: shown in a clinic's report only when dated on or before the clinic.
+    A plain text in YAML is one undated note, which every view shows."""
+
+    date: dt.date | None = None
+    text: Text
+    source: Slug | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_text(cls, value: object) -> object:
+        plain = isinstance(value, str) or (isinstance(value, dict) and "text" not in value and "id" in value)
+        return {"text": value} if plain else value
+
+
 class Regency(Record):
     slug: Slug
     name: NonEmpty
@@ -224,6 +274,7 @@ class Regency(Record):
     kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}\.[0-9]{2}$")]
     bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     capital: NonEmpty | None = None
+    capital_source: Slug | None = None  # None: the capital is shown marked as not yet sourced
     sources: list[Slug] = []
     population: Quantity | None = None
     area_km2: Quantity | None = None
@@ -231,19 +282,30 @@ class Regency(Record):
     pokja: Pokja | None = None
     documents: list[Document] = []
     indicators: dict[IndicatorId, list[Observation]] = {}
-    notes: Text | None = None
+    notes: list[Note] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_note(cls, value: object) -> object:
+        if isinstance(value, dict) and not isinstance(value.get("notes", []), list):
+            value = {**value, "notes": [] if value["notes"] is None else [value["notes"]]}
+        return value
 
     @property
     def cited_sources(self) -> tuple[str, ...]:
         """Every source this regency's facts rest on, each once, in the order first cited."""
-        cited = [*self.sources, self.ppsp.source]
+        cited = [*self.sources, self.capital_source, self.ppsp.m1_m3_source, self.ppsp.source]
         cited += [q.source for q in (self.population, self.area_km2, self.pokja, *self.documents) if q is not None]
         cited += [o.source for observations in self.indicators.values() for o in observations]
+        cited += [n.source for n in self.notes]
         return _unique_ids(cited)
 
-
-    def completeness(self, catalogue: list[Indicator]) -> Completeness:
-        """Which catalogue indicators and key fields have a value (missing data becomes a to-do)."""
+    def completeness(self, catalogue: list[Indicator], year: int) -> Completeness:
+        """Which of the items that apply at the regency's stage in `year` have a value (the missing
+        ones are its to-do list). The year of a milestone applies once the regency has reached it, or
+        while its stage is unknown; so the M4 year does not apply to a regency still in M1–M3 (it
+        lies ahead). Every other item applies at every stage (see the methodology page)."""
+        stage = self.ppsp.stage(year)
         checks = {
             "population": self.population is not None,
             "area_km2": self.area_km2 is not None,
@@ -253,21 +315,50 @@ class Regency(Record):
             "ssk": any(d.kind == "ssk" for d in self.documents),
         }
         checks |= {f"indicator:{i.id}": bool(self.indicators.get(i.id)) for i in catalogue}
+        ahead = {"m4_year"} if stage is Stage.M1_M3 else set()
         return Completeness(
-            filled=tuple(k for k, ok in checks.items() if ok),
-            missing=tuple(k for k, ok in checks.items() if not ok),
+            filled=tuple(k for k, ok in checks.items() if ok and k not in ahead),
+            missing=tuple(k for k, ok in checks.items() if not ok and k not in ahead),
+            not_applicable=tuple(k for k in checks if k in ahead),
         )
+
+    def known_by(self, day: dt.date, known: Set[str]) -> Regency:
+        """The regency as its facts stood on `day`: values whose source is in `known`, notes dated on
+        or before `day` (undated ones kept)."""
+        def kept(value: Quantity | None) -> Quantity | None:
+            return value if value is not None and value.source in known else None
+
+        return self.model_copy(update={
+            "sources": [s for s in self.sources if s in known],
+            "capital_source": self.capital_source if self.capital_source in known else None,
+            "population": kept(self.population),
+            "area_km2": kept(self.area_km2),
+            "ppsp": self.ppsp.known_by(known),
+            "pokja": self.pokja if self.pokja is not None and self.pokja.source in known else None,
+            "documents": [d for d in self.documents if d.source in known],
+            "indicators": {i: kept_values for i, values in self.indicators.items()
+                           if (kept_values := [o for o in values if o.source in known])},
+            "notes": [n for n in self.notes if (n.date is None or n.date <= day)
+                      and (n.source is None or n.source in known)],
+        })
 
 
 @dataclass(frozen=True)
 class Completeness:
+    """`filled` and `missing` are the items that apply at the regency's stage; `not_applicable`,
+    the items that do not (they count neither way)."""
+
     filled: tuple[str, ...]
     missing: tuple[str, ...]
+    not_applicable: tuple[str, ...] = ()
+
+    @property
+    def applicable(self) -> int:
+        return len(self.filled) + len(self.missing)
 
     @property
     def ratio(self) -> float:
-        total = len(self.filled) + len(self.missing)
-        return len(self.filled) / total if total else 0.0
+        return len(self.filled) / self.applicable if self.applicable else 0.0
 
 
 class ActionItem(Record):
@@ -296,9 +387,9 @@ class Clinic(Record):
     cycle_year: Year
     start: dt.date
     end: dt.date
-    venue: Text
-    city: NonEmpty
-    organiser: NonEmpty
+    venue: Text | None = None  # None: not recorded in the sources
+    city: NonEmpty | None = None
+    organiser: Text
     opened_by: Text | None = None
     milestone_focus: MilestoneId | None = None
     scope: list[IndicatorId] = []
@@ -351,8 +442,22 @@ class MenuEntry(NamedTuple):
 
 
 class TargetCheck(Record):
+    """A value judged against one target. It is judged only when its year lies in the target's period;
+    otherwise the check is "not_assessable" (the reason is `value_year` against the period)."""
+
     target: Target
-    status: Literal["met", "behind", "no_data"]
+    status: Literal["met", "behind", "not_assessable", "no_data"]
+    value_year: int | None = None
+    # Percentage points per year the value must move (up or down, the indicator's better way) from
+    # the latest value to reach the target by its last year: only while that year lies ahead and the
+    # target is not yet reached.
+    pace: float | None = None
+
+    @property
+    def reason(self) -> Literal["before_period", "after_period"] | None:
+        if self.status != "not_assessable" or self.value_year is None:
+            return None
+        return "before_period" if self.value_year < self.target.start else "after_period"
 
 
 @dataclass(frozen=True)
@@ -368,34 +473,49 @@ class IndicatorStatus:
     targets: tuple[Target, ...] = ()
 
     @property
-    def status(self) -> Literal["met", "behind", "no_data", "no_target"]:
+    def status(self) -> Literal["met", "behind", "not_assessable", "no_data", "no_target"]:
         """Against the most specific target: the province's where it has one, else the nation's."""
         if not self.checks:
             return "no_data" if self.latest is None else "no_target"
-        return min(self.checks, key=lambda c: c.target.scope != "province").status
+        return self.main_check.status if self.main_check else "no_target"
+
+    @property
+    def main_check(self) -> TargetCheck | None:
+        """The check the status is read from: the province's target where there is one."""
+        return min(self.checks, key=lambda c: c.target.scope != "province") if self.checks else None
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """The sources of the latest value and of the targets it is judged against."""
+        """The sources of the latest value and of the targets it is judged against (and their routes)."""
         latest = (self.latest.source,) if self.latest else ()
-        return _unique_ids(latest + tuple(c.target.source for c in self.checks))
+        return _unique_ids(latest + tuple(s for c in self.checks for s in (c.target.source, c.target.via)))
 
 
 def assess(indicator: Indicator, observations: list[Observation], targets: list[Target], year: int) -> IndicatorStatus:
+    """The latest value against each scope's target for `year` (the period that holds `year`, else the
+    one that ended last before it). A value outside the target's period is not judged."""
     latest = max(observations, key=lambda o: o.year, default=None)
     checks = []
     for scope in ("province", "national"):
         own = [t for t in targets if t.indicator == indicator.id and t.scope == scope]
-        # The period that contains `year`, else the one that ended last before it.
         current = [t for t in own if t.covers(year)] or sorted(
             (t for t in own if t.end < year), key=lambda t: t.end)[-1:]
-        for target in current:
-            status = "no_data" if latest is None else (
-                "met" if indicator.meets(latest.value, target.value) else "behind")
-            checks.append(TargetCheck(target=target, status=status))
+        checks += [_check(indicator, latest, target, year) for target in current]
     series = tuple(sorted(observations, key=lambda o: o.year))
     every = tuple(sorted((t for t in targets if t.indicator == indicator.id), key=lambda t: (t.start, t.scope, t.end)))
     return IndicatorStatus(indicator, latest, tuple(checks), series, every)
+
+
+def _check(indicator: Indicator, latest: Observation | None, target: Target, year: int) -> TargetCheck:
+    if latest is None:
+        return TargetCheck(target=target, status="no_data")
+    met = indicator.meets(latest.value, target.value)
+    status: Literal["met", "behind", "not_assessable"] = (
+        ("met" if met else "behind") if target.covers(latest.year) else "not_assessable")
+    pace = None
+    if not met and latest.year < target.end and year <= target.end:
+        pace = round(abs(target.value - latest.value) / (target.end - latest.year), 2)
+    return TargetCheck(target=target, status=status, value_year=latest.year, pace=pace)
 
 
 @dataclass(frozen=True)
@@ -407,7 +527,11 @@ class RegencyStatus:
     progress_year: int | None
     completeness: Completeness
     indicators: tuple[IndicatorStatus, ...]
-    clinics: tuple[Clinic, ...]
+    clinics: tuple[Clinic, ...]  # the clinics that name this regency among their participants
+    # Clinics that name no participants: those whose milestone focus this regency was not at in the
+    # clinic's year (it was outside their target group), and the others (its attendance is unknown).
+    outside_clinics: tuple[Clinic, ...] = ()
+    unknown_clinics: tuple[Clinic, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -497,29 +621,67 @@ class Content(Record):
         return self.clinics_by_date[-1] if self.clinics else None
 
     def previous_clinic(self, clinic: Clinic) -> Clinic | None:
+        """The latest earlier clinic of the same series: the same milestone focus (numbering runs per
+        year and per group of regencies, so CC1 of a new cohort does not precede CC6 of the M4 group)."""
         ordered = self.clinics_by_date
-        index = ordered.index(clinic)
-        return ordered[index - 1] if index > 0 else None
+        earlier = [c for c in ordered[:ordered.index(clinic)] if c.milestone_focus == clinic.milestone_focus]
+        return earlier[-1] if earlier else None
 
     @cached_property
     def statuses(self) -> list[RegencyStatus]:
         """One status per regency, in the order of their Kemendagri codes."""
         result = []
         attended = {c.slug: {p.regency for p in c.participants} for c in self.clinics}
+        unnamed = [c for c in self.clinics_by_date if not c.participants]
         for regency in sorted(self.regencies, key=lambda r: r.kemendagri_code):
+            outside = tuple(c for c in unnamed if _outside_focus(regency, c))
             result.append(RegencyStatus(
                 regency=regency,
                 stage=regency.ppsp.stage(self.year),
                 progress_year=regency.ppsp.progress_year(self.year),
-                completeness=regency.completeness(self.indicators),
+                completeness=regency.completeness(self.indicators, self.year),
                 indicators=tuple(
                     assess(i, regency.indicators.get(i.id, []), self.targets, self.year) for i in self.indicators
                 ),
                 clinics=tuple(
                     c for c in self.clinics_by_date if regency.slug in attended[c.slug]
                 ),
+                outside_clinics=outside,
+                unknown_clinics=tuple(c for c in unnamed if c not in outside),
             ))
         return result
+
+    def as_of(self, day: dt.date) -> Content:
+        """The content as it stood on `day`, dated to it: the facts whose source is dated on or before
+        `day` (a source dated only by month or year counts from the first day of it; an undated one is
+        kept: in this content, those are the standing plans that set the targets), the regency notes
+        dated on or before it (undated ones kept) and the clinics that had started by then. A clinic's
+        report and page show this view of their clinic's last day. The same view for the same day."""
+        if day not in self._views:
+            self._views[day] = self._as_of(day)
+        return self._views[day]
+
+    @cached_property
+    def _views(self) -> dict[dt.date, Content]:
+        return {}
+
+    def _as_of(self, day: dt.date) -> Content:
+        known = {s.id for s in self.sources if s.known_from is None or s.known_from <= day}
+        return Content.model_construct(**{
+            **{name: getattr(self, name) for name in type(self).model_fields},
+            "site": self.site.model_copy(update={"as_of": day}),
+            "regencies": [r.known_by(day, known) for r in self.regencies],
+            "actuals": [a for a in self.actuals if a.source in known],
+            "targets": [t for t in self.targets if t.source in known],
+            "clinics": [c for c in self.clinics if c.start <= day],
+        })
+
+    @cached_property
+    def openable_sources(self) -> frozenset[str]:
+        """The sources a reader can open: with an address of their own, or read through (`via`) a
+        source that has one. A fact citing any other source is marked on the page."""
+        return frozenset(s.id for s in self.sources
+                         if s.url or (s.via and s.via in self.source_by_id and self.source_by_id[s.via].url))
 
     def status_of(self, slug: str) -> RegencyStatus:
         return self._status_by_slug[slug]
@@ -570,6 +732,16 @@ class Content(Record):
     def progress_at(self, clinic: Clinic, slug: str) -> int | None:
         """Progress year of a regency in the clinic's cycle year, derived from its M4 year."""
         return self.regency_by_slug[slug].ppsp.progress_year(clinic.cycle_year)
+
+
+_FOCUS_STAGE = {"M1": Stage.M1_M3, "M2": Stage.M1_M3, "M3": Stage.M1_M3, "M4": Stage.M4}
+
+
+def _outside_focus(regency: Regency, clinic: Clinic) -> bool:
+    """Whether the regency's known stage in the clinic's year is not the stage the clinic was for."""
+    stage = regency.ppsp.stage(clinic.cycle_year)
+    focus = _FOCUS_STAGE.get(clinic.milestone_focus or "")
+    return focus is not None and stage is not Stage.UNKNOWN and stage is not focus
 
 
 def _sum(quantities: list[Quantity | None]) -> Quantity | None:

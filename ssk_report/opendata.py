@@ -85,14 +85,14 @@ INDICATOR_COLUMNS = (
     Column("area_code_bps", "string", "Kode wilayah BPS, mis. 62 atau 6207"),
     Column("area_slug", "string", "Pengenal halaman kabupaten/kota di situs; kosong untuk provinsi"),
     Column("area_name", "string", "Nama wilayah"),
-    Column("indicator", "string", "Id indikator dari katalog (content/indicators.yaml)"),
+    Column("indicator", "string", "Id indikator dari katalog indikator (target.csv)"),
     Column("indicator_name", "string", "Nama indikator"),
     Column("subsector", "string", "Id subsektor"),
     Column("year", "integer", "Tahun yang digambarkan nilai"),
     Column("value", "number", "Nilai indikator"),
     Column("unit", "string", "Satuan: percent (persen, 0-100)"),
     Column("better", "string", "Arah yang lebih baik: up (makin tinggi) atau down (makin rendah)"),
-    Column("source_id", "string", "Id sumber (content/sources.yaml)"),
+    Column("source_id", "string", "Id sumber (sumber.csv)"),
     Column("source_title", "string", "Judul sumber"),
 )
 INDICATOR_KEY = ("area_code_kemendagri", "indicator", "year")
@@ -110,14 +110,18 @@ REGENCY_COLUMNS = (
     Column("area_km2", "number", "Luas wilayah (km²)"),
     Column("area_km2_year", "integer", "Tahun data luas"),
     Column("area_km2_source", "string", "Id sumber data luas"),
-    Column("m1_m3_year", "integer", "Tahun tahapan M1-M3"),
-    Column("m4_year", "integer", "Tahun tahapan M4"),
-    Column("ppsp_source", "string", "Id sumber tahun tahapan"),
-    Column("as_of", "date", "Tanggal data; tahap dan progres dihitung untuk tahun tanggal ini"),
-    Column("stage", "string", "Tahap pada tahun data: m4, m1_m3 atau unknown (belum diketahui)"),
-    Column("progress_year", "integer", "Progres tahun ke-N sejak tahun M4 (tahun M4 = 1); kosong sebelum M4"),
-    Column("completeness_percent", "number", "Kelengkapan data: persen butir data pokok dan indikator yang terisi"),
-    Column("missing_data", "string", "Butir data yang belum terisi, dipisah titik koma"),
+    Column("m1_m3_year", "integer", "Tahun tahap M1-M3"),
+    Column("m4_year", "integer", "Tahun mulai tahap M4"),
+    Column("ppsp_source", "string", "Id sumber tahun mulai M4 (dan tahun M1-M3, kecuali tercatat sumber lain)"),
+    Column("as_of", "date", "Tanggal acuan data; tahap dan tahun tahap M4 dihitung untuk tahun tanggal ini"),
+    Column("stage", "string", "Tahap pada tahun acuan: m4, m1_m3 atau unknown (belum diketahui)"),
+    Column("progress_year", "integer", "Tahun ke-N tahap M4 (tahun mulai M4 = 1); kosong sebelum M4"),
+    Column("completeness_filled", "integer", "Jumlah butir yang berlaku pada tahap daerah ini dan sudah terisi"),
+    Column("completeness_applicable", "integer", "Jumlah butir yang berlaku pada tahap daerah ini"),
+    Column("completeness_percent", "number",
+           "Kelengkapan data: completeness_filled dibagi completeness_applicable, dalam persen"),
+    Column("missing_data", "string", "Butir yang berlaku tetapi belum terisi, dipisah titik koma"),
+    Column("not_applicable_data", "string", "Butir yang tidak berlaku pada tahap daerah ini, dipisah titik koma"),
 )
 
 TARGET_COLUMNS = (
@@ -190,12 +194,12 @@ def _tables(content: Content) -> list[Table]:
     tables = [
         Table("indikator", "indikator.csv", "Nilai indikator sanitasi per wilayah dan tahun", INDICATOR_COLUMNS,
               all_rows, INDICATOR_KEY),
-        Table("kabupaten", "kabupaten.csv", "Kabupaten/kota: identitas, tahapan PPSP, progres, kelengkapan data",
+        Table("kabupaten", "kabupaten.csv", "Kabupaten/kota: identitas, tahap PPSP, tahun tahap M4, kelengkapan data",
               REGENCY_COLUMNS, tuple(_regency_row(content, s) for s in content.statuses), ("slug",)),
         Table("target", "target.csv", "Target indikator nasional dan provinsi", TARGET_COLUMNS,
               tuple(_target_row(content, t) for t in content.targets)),
         Table("sumber", "sumber.csv", "Sumber yang dirujuk", SOURCE_COLUMNS,
-              tuple((s.id, s.title, s.publisher, s.year, _iso(s.date), s.url) for s in content.sources), ("id",)),
+              tuple((s.id, s.title, s.publisher.id, s.year, _iso(s.date), s.url) for s in content.sources), ("id",)),
     ]
     for slug, rows in per_regency.items():
         regency = content.regency_by_slug[slug]
@@ -259,8 +263,9 @@ def _regency_row(content: Content, status: RegencyStatus) -> tuple[Cell, ...]:
     return (r.slug, r.kemendagri_code, r.bps_code, r.name, r.type, r.capital,
             *_quantity(r.population, whole=True), *_quantity(r.area_km2),
             r.ppsp.m1_m3_year, r.ppsp.m4_year, r.ppsp.source, content.site.as_of.isoformat(),
-            status.stage.value, status.progress_year, round(status.completeness.ratio * 100, 1),
-            ";".join(status.completeness.missing))
+            status.stage.value, status.progress_year, len(status.completeness.filled),
+            status.completeness.applicable, round(status.completeness.ratio * 100, 1),
+            ";".join(status.completeness.missing), ";".join(status.completeness.not_applicable))
 
 
 def _target_row(content: Content, t: Target) -> tuple[Cell, ...]:
@@ -337,7 +342,8 @@ def _everything(content: Content) -> dict[str, Any]:
     def indicator(s: IndicatorStatus) -> dict[str, Any]:
         return {"indicator": s.indicator.id, "status": s.status,
                 "latest": s.latest.model_dump(mode="json") if s.latest else None,
-                "checks": [{"target": c.target.model_dump(mode="json"), "status": c.status} for c in s.checks]}
+                "checks": [{"target": c.target.model_dump(mode="json"), "status": c.status, "reason": c.reason,
+                            "value_year": c.value_year, "pace_points_per_year": c.pace} for c in s.checks]}
 
     def quantity(q: Quantity | None) -> dict[str, Any] | None:
         return q.model_dump(mode="json") if q else None
@@ -361,7 +367,8 @@ def _everything(content: Content) -> dict[str, Any]:
                 "stage": s.stage.value,
                 "progress_year": s.progress_year,
                 "completeness": {"ratio": round(s.completeness.ratio, 4), "filled": list(s.completeness.filled),
-                                 "missing": list(s.completeness.missing)},
+                                 "missing": list(s.completeness.missing),
+                                 "not_applicable": list(s.completeness.not_applicable)},
                 "indicators": [indicator(i) for i in s.indicators],
                 "clinics": [c.slug for c in s.clinics],
             } for s in content.statuses],
@@ -383,13 +390,13 @@ def _workbook(content: Content, sheets: list[Sheet]) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     book.set_properties({
         "title": content.site.title.id,
-        "author": content.site.organisation,
-        "comments": "Dibuat oleh ssk-report dari konten YAML; 'kosong' berarti belum ada data.",
+        "author": content.site.organisation.id,
+        "comments": "Dibuat oleh ssk-report; sel kosong berarti belum ada data.",
         "created": dt.datetime.combine(content.site.as_of, dt.time()),
     })
     bold = book.add_format({"bold": True, "bg_color": "#E9EDF0", "bottom": 1})
     about = book.add_worksheet("tentang")
-    lines = [("Judul", content.site.title.id), ("Penyusun", content.site.organisation),
+    lines = [("Judul", content.site.title.id), ("Penyusun", content.site.organisation.id),
              ("Data per", content.site.as_of.isoformat()),
              ("Lisensi", content.site.licence or "belum ditentukan"),
              ("Catatan", "Sel kosong berarti belum ada data; tidak ada angka yang diperkirakan."),
@@ -467,7 +474,7 @@ def _package(content: Content, tables: list[Table], sheets: list[str], files: di
         "created": f"{site.as_of.isoformat()}T00:00:00Z",
         **({"homepage": site.base_url} if site.base_url else {}),
         **licence,
-        "contributors": [{"title": site.organisation, "role": "author"}],
+        "contributors": [{"title": site.organisation.id, "role": "author"}],
         "sources": [{"title": s.title, **({"path": s.url} if s.url else {})} for s in content.sources],
         "resources": resources,
     }

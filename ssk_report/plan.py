@@ -104,6 +104,13 @@ def search_part(key: str, count: int) -> str:
     return f"part-{zlib.crc32(key.encode()) % count + 1:02d}"
 
 
+def content_for(output: Output, content: Content) -> Content:
+    """The content an output shows. A clinic's page and report show the data as it stood on the
+    clinic's last day, dated to it (Content.as_of), so that nothing that happened later appears in
+    them; every other output shows the current content."""
+    return content.as_of(output.subject.end) if isinstance(output.subject, Clinic) else content
+
+
 def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
     return f"{REPORTS[lang]}/{slug}.pdf"
 

@@ -22,7 +22,7 @@ from . import keys
 from .diff import ChangeLog
 from .history import History
 from .model import Content
-from .plan import Output, Plan
+from .plan import Output, Plan, content_for
 from .store import Store
 from .templating import CONTENT
 
@@ -52,9 +52,10 @@ class RenderContext:
     attachments: tuple[Attached, ...] = ()  # for the archival PDFs
 
     def variables(self, output: Output) -> dict[str, Any]:
-        """The render variables of `output` (besides itself and its subject)."""
-        return {CONTENT: self.content, "plan": self.plan, "history": self.history, "changes": self.changes,
-                "downloads": self.downloads}
+        """The render variables of `output` (besides itself and its subject). A clinic's page and report
+        see the content as it stood at their clinic (plan.content_for)."""
+        return {CONTENT: content_for(output, self.content), "plan": self.plan, "history": self.history,
+                "changes": self.changes, "downloads": self.downloads}
 
 
 @dataclass(frozen=True)

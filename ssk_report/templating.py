@@ -135,12 +135,17 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         md=lambda value: text(value, markdown=True),
         name=lambda regency: (i18n.regency_name(regency.type, regency.name, lang)
                               if isinstance(regency, Regency) else ""),
+        fullname=lambda regency: (i18n.regency_full_name(regency.type, regency.name, lang)
+                                  if isinstance(regency, Regency) else ""),
         clinic_title=lambda clinic: i18n.clinic_title(clinic.number, clinic.cycle_year, lang)
+        if isinstance(clinic, Clinic) else "",
+        clinic_short=lambda clinic: i18n.clinic_short(clinic.number, clinic.cycle_year, lang)
         if isinstance(clinic, Clinic) else "",
         number=lambda value, digits=0: i18n.format_number(value, lang, digits),
         percent=lambda value, digits=2: i18n.format_percent(value, lang, digits),
         money=lambda value: i18n.format_money(value, lang),
         day=lambda value: i18n.format_day(value, lang),
+        month=lambda year, month: i18n.format_month(year, month, lang),
         filesize=lambda size: i18n.format_size(size, lang),
         period=lambda start, end: i18n.format_period(start, end, lang),
     )

@@ -191,7 +191,7 @@ def _references(data: Any, loc: Location = ()) -> Iterator[tuple[Location, str]]
     """Every source id a document cites, with where it is cited."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "source" and isinstance(value, str):
+            if (key in ("source", "via") or key.endswith("_source")) and isinstance(value, str):
                 yield (*loc, key), value
             elif key == "sources" and isinstance(value, list):
                 yield from (((*loc, key, i), v) for i, v in enumerate(value) if isinstance(v, str))
@@ -253,6 +253,7 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     _check_catalogue(raw, subsectors, indicators, targets, actuals, milestones, catalogue, problems)
     _check_regencies(raw, regencies, site, provinces, catalogue, problems)
     _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
+    _check_attendance(raw, regencies, clinics, problems)
     layout = _map_layout(raw, problems)  # open data (issue 5): the schematic map
     _check_markdown(raw, regencies, clinics, pages, problems)
 
@@ -366,6 +367,60 @@ def missing_translations(raw: RawContent, content: Content) -> list[Problem]:
             base = (key, index)
         found += [doc.problem(loc, "belum ada terjemahan bahasa Inggris (en)") for loc in _untranslated(model, base)]
     return found
+
+
+def unopenable(raw: RawContent, content: Content) -> list[Problem]:
+    """Every fact that readers cannot check: a citation of a source with no address of its own or
+    through its route (`via`), and a capital with no source. Located where the fact is written;
+    `validate --strict` reports them as errors."""
+    openable = content.openable_sources
+    found: list[Problem] = []
+    for doc in [d for d in (raw.site, raw.indicators) if d is not None] + raw.regencies + raw.clinics:
+        for loc, ids in _citations(doc.data):
+            if not any(i in openable for i in ids):
+                found.append(doc.problem(loc, f"sumber {show(ids[0])} belum dapat dibuka pembaca (tidak ada alamat web,"
+                                              " juga tidak lewat via): isi url-nya di sources.yaml, atau rujuk"
+                                              " sumber yang dapat dibuka"))
+    docs = {d.stem: d for d in raw.regencies}
+    capitals: list[tuple[RawDocument | None, Location, Province | Regency]] = [
+        (raw.site, ("province", "capital"), content.site.province),
+        *((docs.get(r.slug), ("capital",), r) for r in content.regencies)]
+    for place_doc, loc, place in capitals:
+        if place_doc is not None and place.capital and place.capital_source is None:
+            found.append(place_doc.problem(loc, f"ibu kota {show(place.capital)} belum bersumber: isi capital_source"
+                                                " dengan id sumber yang dapat dibuka (mis. undang-undang pembentukan"
+                                                " daerah)"))
+    return found
+
+
+def after_as_of(raw: RawContent, content: Content) -> list[Problem]:
+    """Every citation of a source dated after the data's reference date (site.yaml `as_of`): a page
+    "as of" that date cannot show it. `validate --strict` reports them as errors."""
+    day = content.site.as_of
+    later = {s.id: s.known_from for s in content.sources if s.known_from is not None and s.known_from > day}
+    return [doc.problem(loc, f"sumber {show(ids[0])} bertanggal sesudah tanggal acuan data (as_of {day} di"
+                             f" site.yaml, sumber sejak {later[ids[0]]}): perbarui as_of, atau rujuk sumber yang"
+                             " lebih awal")
+            for doc in [d for d in (raw.indicators,) if d is not None] + raw.regencies + raw.clinics
+            for loc, ids in _citations(doc.data) if ids[0] in later]
+
+
+def _citations(data: Any, loc: Location = ()) -> Iterator[tuple[Location, list[str]]]:
+    """Each citation with where it is written: a `source` with its `via` (either one that can be opened
+    will do), an `x_source`, or one item of a `sources` list."""
+    if isinstance(data, dict):
+        if isinstance(data.get("source"), str):
+            yield (*loc, "source"), [data["source"], *([data["via"]] if isinstance(data.get("via"), str) else [])]
+        for key, value in data.items():
+            if key.endswith("_source") and isinstance(value, str):
+                yield (*loc, key), [value]
+            elif key == "sources" and isinstance(value, list):
+                yield from (((*loc, key, i), [v]) for i, v in enumerate(value) if isinstance(v, str))
+            elif key not in ("source", "via"):
+                yield from _citations(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _citations(value, (*loc, i))
 
 
 def _untranslated(value: Any, loc: Location) -> list[Location]:
@@ -488,6 +543,29 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
                 years.add(obs.year)
 
 
+def _check_attendance(raw: RawContent, regencies: list[Regency], clinics: list[Clinic],
+                      problems: list[Problem]) -> None:
+    """A regency whose facts cite a clinic's own source must be among the participants that clinic
+    names (else one page says it attended and another that it did not). A clinic that names no
+    participants contradicts nothing: who attended is not recorded."""
+    naming: dict[str, list[Clinic]] = {}
+    for clinic in clinics:
+        if clinic.participants:
+            for source in clinic.sources:
+                naming.setdefault(source, []).append(clinic)
+    docs = {d.stem: d for d in raw.regencies}
+    for regency in regencies:
+        doc = docs[regency.slug]
+        for loc, ref in _references(doc.data):
+            for clinic in naming.get(ref, []):
+                if regency.slug not in {p.regency for p in clinic.participants}:
+                    problems.append(doc.problem(loc, f"{show(ref)} adalah sumber coaching clinic {clinic.slug}, tetapi"
+                                                     f" {regency.slug} tidak tercantum sebagai pesertanya di"
+                                                     f" clinics/{clinic.slug}.yaml; tambahkan"
+                                                     f" {{regency: {regency.slug}}} ke participants di berkas itu,"
+                                                     " atau rujuk sumber lain"))
+
+
 def _check_clinics(raw: RawContent, clinics: list[Clinic], regencies: list[Regency],
                    milestones: list[Milestone], subsectors: list[Subsector], problems: list[Problem]) -> None:
     docs = {d.stem: d for d in raw.clinics}
@@ -579,9 +657,9 @@ def _check_markdown(raw: RawContent, regencies: list[Regency], clinics: list[Cli
     docs = {d.stem: d for d in raw.regencies}
     for regency in regencies:
         doc = docs[regency.slug]
-        line = doc.locate(("notes",))[0]
-        if regency.notes:
-            texts += [(doc.path, line, "notes", regency.notes.id), (doc.path, line, "notes", regency.notes.en)]
+        for i, note in enumerate(regency.notes):
+            line = doc.locate(("notes", i))[0]
+            texts += [(doc.path, line, f"notes[{i}]", note.text.id), (doc.path, line, f"notes[{i}]", note.text.en)]
     docs = {d.stem: d for d in raw.clinics}
     for clinic in clinics:  # the narrative is clinics/<slug>.md, its English text <slug>.en.md
         doc = docs[clinic.slug]

@@ -365,13 +365,14 @@ def test_province_indicators_without_values_say_belum_ada_data(site: Path) -> No
         "grafik-indikator-ald_layak", "grafik-indikator-ald_aman", "grafik-indikator-babs"}
     empty = text_of(home.find(".//*[@id='grafik-indikator-nodata']"))  # type: ignore[arg-type]
     assert empty.startswith("Belum ada data untuk indikator berikut di Provinsi Kalimantan Tengah:")
-    for name in ("Rumah tangga terlayani pengumpulan sampah", "Sampah terolah di fasilitas", "Desa Stop BABS (SBS)"):
+    for name in ("Rumah tangga terlayani pengumpulan sampah", "Sampah terolah di fasilitas",
+                 "Desa/Kelurahan Stop BABS (SBS)"):
         assert name in empty
 
 
 def test_english_charts_use_english_numbers_and_words(site: Path) -> None:
     labels = texts(svg_of(figure(page(site, "en/index.html"), "grafik-indikator-ald_aman")))
-    assert {"11.16%", "11.07%", "Province target 2025–2029: 20%", "National target 2025–2029: 30%"} <= set(labels)
+    assert {"11.16%", "11.07%", "Provincial target 2025–2029: 20%", "National target 2025–2029: 30%"} <= set(labels)
 
 
 # ---- Regency charts --------------------------------------------------------------------------------
@@ -387,7 +388,8 @@ def test_regency_without_indicator_data_renders_the_no_data_state(site: Path) ->
 def test_regency_with_a_value_gets_its_chart(tmp_path: Path, content_dir: Path) -> None:
     path = content_dir / "regencies" / "lamandau.yaml"
     path.write_text(path.read_text().replace(
-        "indicators: {}", "indicators:\n  ald_aman:\n    - {year: 2024, value: 8.5, source: ringkasan-domain}"))
+        "indicators: {}",
+        "indicators:\n  ald_aman:\n    - {year: 2024, value: 8.5, source: kaltengsatunusantara-2024}"))
     out = run_build(tmp_path, content_dir, pdf=False)
     lamandau = page(out, "kabupaten/lamandau.html")
     svg = svg_of(figure(lamandau, "grafik-indikator-ald_aman"))
@@ -458,8 +460,8 @@ def collisions(svg: ET.Element) -> list[str]:
 def test_a_line_is_broken_where_a_year_has_no_value(content_dir: Path) -> None:
     """Values for 2021 and 2024 only: two points and no line drawn through 2022–2023 as if measured."""
     lamandau = lamandau_with(content_dir, "  ald_aman:\n"
-                             "    - {year: 2021, value: 6.5, source: ringkasan-domain}\n"
-                             "    - {year: 2024, value: 9.5, source: ringkasan-domain}")
+                             "    - {year: 2021, value: 6.5, source: big-2024}\n"
+                             "    - {year: 2024, value: 9.5, source: big-2024}")
     svg = svg_of(figure(lamandau, "grafik-indikator-ald_aman"))
     assert [c.get("data-year") for c in svg.iter(f"{SVG}circle")] == ["2021", "2024"]
     assert list(svg.iter(f"{SVG}polyline")) == []
@@ -468,13 +470,13 @@ def test_a_line_is_broken_where_a_year_has_no_value(content_dir: Path) -> None:
 def test_value_and_target_labels_do_not_collide(content_dir: Path) -> None:
     """19,8 % next to the province target of 20 %, and a high first-year value beside the axis."""
     lamandau = lamandau_with(content_dir, "  ald_aman:\n"
-                             "    - {year: 2024, value: 18.2, source: ringkasan-domain}\n"
-                             "    - {year: 2025, value: 19.8, source: ringkasan-domain}\n"
+                             "    - {year: 2024, value: 18.2, source: big-2024}\n"
+                             "    - {year: 2025, value: 19.8, source: big-2024}\n"
                              "  ald_layak:\n"
-                             "    - {year: 2020, value: 94.46, source: ringkasan-domain}\n"
-                             "    - {year: 2021, value: 62.5, source: ringkasan-domain}\n"
-                             "    - {year: 2023, value: 87.01, source: ringkasan-domain}\n"
-                             "    - {year: 2024, value: 89.1, source: ringkasan-domain}")
+                             "    - {year: 2020, value: 94.46, source: big-2024}\n"
+                             "    - {year: 2021, value: 62.5, source: big-2024}\n"
+                             "    - {year: 2023, value: 87.01, source: big-2024}\n"
+                             "    - {year: 2024, value: 89.1, source: big-2024}")
     for id in ("grafik-indikator-ald_aman", "grafik-indikator-ald_layak"):
         svg = svg_of(figure(lamandau, id))
         assert collisions(svg) == [], id
@@ -487,7 +489,7 @@ def test_timeline_shows_each_year_stage_and_progress(site: Path) -> None:
              if r.get("class") == "year"]
     assert cells == [("2020", "unknown"), *((str(y), "m4") for y in range(2021, 2026))]
     labels = texts(svg_of(fig))
-    assert "th. ke-1" in labels and "th. ke-5" in labels and "tahun data" in labels
+    assert "th. ke-1" in labels and "th. ke-5" in labels and "tahun acuan" in labels
     assert "2025: M4, tahun ke-5." in text_of(svg_of(fig).find(f"{SVG}desc"))  # type: ignore[arg-type]
 
 
@@ -507,7 +509,7 @@ def test_timeline_without_cohort_years_says_belum_ada_data(site: Path) -> None:
     pulang_pisau = page(site, "kabupaten/pulang-pisau.html")
     assert pulang_pisau.find(".//figure[@id='grafik-tahapan']") is None
     notes = [text_of(p) for p in pulang_pisau.iter("p") if p.get("class") == "empty"]
-    assert any("belum ada data" in n for n in notes)
+    assert any("Data tahun M1–M3 dan M4 belum ada" in n for n in notes)
 
 
 # ---- Accessibility of every chart -------------------------------------------------------------------

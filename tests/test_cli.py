@@ -58,7 +58,7 @@ def test_new_clinic_then_validate_names_required_fields(content_dir: Path, capsy
     capsys.readouterr()
     assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 1
     problems = json.loads(capsys.readouterr().out)
-    assert {p["field"] for p in problems} == {"start", "end", "venue", "city", "organiser"}
+    assert {p["field"] for p in problems} == {"start", "end", "organiser"}  # venue and city may be unrecorded
     assert all(p["file"].endswith("clinics/2026-cc1.yaml") for p in problems)
 
 
@@ -119,3 +119,36 @@ def test_a_content_file_name_with_a_line_break_is_refused(content_dir: Path) -> 
                                              " angka dan tanda '-'"]
     assert problems[0].path.endswith("regencies/abc\\n.yaml")  # shown escaped: one message, one line
     assert "abc\n" not in raw.regency_files
+
+
+def test_validate_strict_fails_on_facts_readers_cannot_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --strict the bundled content is valid, with a note; with it, every such fact is a located error."""
+    assert main(["validate"]) == 0
+    assert "24 fakta belum dapat diperiksa pembaca" in capsys.readouterr().out
+    assert main(["validate", "--strict", "--format", "json"]) == 1
+    found = [(Path(p["file"]).name, p["field"], p["message"]) for p in json.loads(capsys.readouterr().out)]
+
+    def messages(file: str, field: str) -> list[str]:
+        return [message for f, d, message in found if (f, d) == (file, field)]
+
+    assert [m[:70] for m in messages("indicators.yaml", "actuals[3].source")] == [
+        'sumber "kaltengterkini-2025-12" belum dapat dibuka pembaca (tidak ada ',
+        'sumber "kaltengterkini-2025-12" bertanggal sesudah tanggal acuan data ']  # December 2025, after as_of
+    assert messages("indicators.yaml", "targets[0].source")[0].startswith('sumber "rpjmn-2020-2024" belum dapat dibuka')
+    assert not messages("indicators.yaml", "targets[4].source")  # 85 %: read through the CC1 coverage, which opens
+    assert messages("lamandau.yaml", "capital")[0].startswith('ibu kota "Nanga Bulik" belum bersumber')
+    assert messages("site.yaml", "province.capital")[0].startswith('ibu kota "Palangka Raya" belum bersumber')
+    assert len(found) == 24  # 7 targets, the 2024 province value twice, 15 capitals
+
+
+def test_validate_strict_also_reports_a_missing_translation(content_dir: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = content_dir / "clinics" / "2025-cc6.yaml"
+    path.write_text(path.read_text().replace(
+        "    en: Review of the regencies at milestone M4 and evaluation of those that have completed milestone M4.\n",
+        ""))
+    assert main(["validate", "--content", str(content_dir), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--strict", "--content", str(content_dir), "--format", "json"]) == 1
+    assert {"field": "agenda[0]", "message": "belum ada terjemahan bahasa Inggris (en)"}.items() <= next(
+        p for p in json.loads(capsys.readouterr().out) if p["field"] == "agenda[0]").items()

@@ -41,8 +41,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     edit("site.yaml", "base_url: null", f"base_url: {BASE}/")
     edit("site.yaml", "id: Progres Sanitasi Permukiman Kalimantan Tengah", f"id: {json.dumps(TITLE)}")
-    edit("site.yaml", "en: Settlement Sanitation Progress in Kalimantan Tengah", f"en: {json.dumps(TITLE)}")
-    edit("site.yaml", "organisation: Pokja PPSP Provinsi Kalimantan Tengah", "organisation: \"Pokja <b>&\"")
+    edit("site.yaml", "en: PPSP Sanitation Progress — Central Kalimantan", f"en: {json.dumps(TITLE)}")
+    edit("site.yaml", "id: Pokja PPSP Provinsi Kalimantan Tengah", "id: \"Pokja <b>&\"")
+    edit("site.yaml", "en: Kalimantan Tengah Provincial PPSP Working Group (Pokja PPSP)", "en: \"Pokja <b>&\"")
     edit("clinics/2025-cc7.yaml", "id: Aula Bapperida Provinsi Kalimantan Tengah", f"id: {VENUE}")
     edit("clinics/2025-cc7.yaml", "en: Bapperida Hall, Kalimantan Tengah Province", f"en: {VENUE}")
     edit("clinics/2025-cc7.yaml", "city: Palangka Raya", f"city: {json.dumps(CITY)}")
@@ -58,7 +59,7 @@ def test_each_feed_is_valid_xml_holding_the_values_as_written(hostile: Path, fee
     assert root.findtext(f"{ATOM}title", "").startswith(f"{TITLE} — ")
     assert root.findtext(f"{ATOM}author/{ATOM}name") == "Pokja <b>&"
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == 2  # no entry injected
+    assert len(entries) == 3  # no entry injected: one per clinic
     summary = entries[0].findtext(f"{ATOM}summary", "")
     assert f"{VENUE}, {CITY}." in summary
 

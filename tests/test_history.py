@@ -124,9 +124,10 @@ def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path:
     build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=False))
     commit = git(repo, "rev-parse", "HEAD").strip()
     lamandau = (out / "kabupaten" / "lamandau.html").read_text()
-    assert "Terakhir diperbarui: 1 November 2025" in lamandau
-    assert f"Dibangun dari commit {commit[:10]}" in lamandau
-    assert "Last updated: 1 November 2025" in (out / "en" / "kabupaten" / "lamandau.html").read_text()
+    assert "Data per 6 November 2025 · Halaman diperbarui 1 November 2025" in lamandau  # two dates, each named
+    assert f'<meta name="generator" content="ssk-report {commit[:10]}">' in lamandau  # provenance, not in the text
+    assert commit[:10] not in lamandau.split("</head>", 1)[1]
+    assert "Page updated 1 November 2025" in (out / "en" / "kabupaten" / "lamandau.html").read_text()
     assert "Tidak ada perubahan data." in (out / "perubahan.html").read_text()  # nothing since CC7
 
     content = load_content(Settings(content_dir=content_dir))
@@ -139,7 +140,7 @@ def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path:
     context = RenderContext(content, site_plan, history.read_history(content_dir, TEMPLATES), log, TEMPLATES,
                             keys.code_digest(TEMPLATES))
     html = render(environment(TEMPLATES), report, context.variables(report))
-    assert "Lampiran C. Perubahan sejak CC sebelumnya" in html
+    assert "Lampiran C. Perubahan sejak CC6 2025" in html
     assert "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%" in html
     pdf = tmp_path / "cc7.pdf"
     pdf.write_bytes(pdfs.to_pdf(html, context, report)[report.path])
@@ -250,3 +251,43 @@ def test_problems_at_a_revision_name_the_users_file_and_the_revision(repo: Path,
 def test_a_revision_is_never_read_as_an_option(revision: str, repo: Path) -> None:
     with pytest.raises(UsageError, match="revisi git tidak dikenal"):
         history.resolve(repo, revision)
+
+
+def test_without_an_earlier_record_the_changes_come_from_the_data_s_own_dates(tmp_path: Path) -> None:
+    """No history at all (or none that old): the content as of each clinic is made from its sources' dates."""
+    from ssk_report import diff
+    from ssk_report.pipeline import Settings, load_content
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    content = load_content(Settings(content_dir=tmp_path / "content"))
+    log = diff.change_log(tmp_path / "content", content)
+    assert log.since == "2025-cc7"
+    assert [describe(c) for c in log.site or ()] == [
+        "Kalimantan Tengah: Akses sanitasi aman 2024 belum ada data → 11,07%"]  # read in December 2025
+    # CC7's annex stops at CC7 (6 November): the value read in December is the site's change, not CC7's.
+    assert [describe(c, "en") for c in log.clinics["2025-cc7"] or ()] == ["CC7 2025 recorded"]
+    assert "2025-cc6" not in log.clinics and "2025-cc1" not in log.clinics  # the first of their series
+
+
+def test_a_clinic_s_tag_marks_its_data_even_when_committed_after_the_clinic(repo: Path) -> None:
+    """The data for CC7 went in two weeks after it, then the content was tagged: the tag is CC7's state."""
+    from ssk_report import diff
+    from ssk_report.pipeline import Settings, load_content
+
+    content_dir = repo / "content"
+    git(repo, "tag", "-d", "cc7-2025")
+    git(repo, "reset", "-q", "--hard", "cc6-2025")
+    lamandau = content_dir / "regencies" / "lamandau.yaml"
+    lamandau.write_text(lamandau.read_text().replace(
+        "indicators: {}", "indicators:\n  ald_aman:\n    - {year: 2024, value: 12.5, source: big-2024}"))
+    git(repo, "commit", "-q", "-am", "data for CC7", date="2025-11-20T09:00:00+07:00")
+    content = load_content(Settings(content_dir=content_dir))
+    untagged = diff.change_log(content_dir, content)  # the last state on or before 6 November: CC6's
+    assert untagged.clinics["2025-cc7"] == ()
+    assert [describe(c) for c in untagged.site or ()] == [
+        "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%"]
+    git(repo, "tag", "cc7-2025")
+    tagged = diff.change_log(content_dir, content)
+    assert [describe(c) for c in tagged.clinics["2025-cc7"] or ()] == [
+        "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%"]
+    assert tagged.site == ()

@@ -25,11 +25,11 @@ CHANGES = [
     ("clinic narrative", "clinics/2025-cc7.md", "Coaching Clinic 7 Implementasi",
      "Coaching Clinic 7 (uji) Implementasi"),
     ("catalogue", "indicators.yaml", "id: Air limbah domestik", "id: Air limbah domestik (uji)"),
-    ("sources", "sources.yaml", "publisher: Kementerian Dalam Negeri", "publisher: Kementerian Dalam Negeri (uji)"),
-    ("site", "site.yaml", "secretariat: Bapperida Provinsi", "secretariat: Bapperida (uji) Provinsi"),
+    ("sources", "sources.yaml", "  id: Kementerian Dalam Negeri", "  id: Kementerian Dalam Negeri (uji)"),
+    ("site", "site.yaml", "  id: Bapperida Provinsi", "  id: Bapperida (uji) Provinsi"),
     ("page", "pages/tentang.md", "## PPSP dan SSK", "## PPSP dan SSK (uji)"),
     ("translation", "pages/tentang.en.md", "## PPSP and SSK", "## PPSP and SSK (test)"),
-    ("page title", "pages/tentang.md", "title: Tentang situs ini", "title: Tentang situs ini (uji)"),
+    ("page title", "pages/tentang.md", "title: Tentang Situs Ini", "title: Tentang Situs Ini (uji)"),
 ]
 
 

@@ -70,7 +70,7 @@ def test_indicator_csv_round_trips_to_the_province_actuals(files: dict[str, byte
 def test_regency_values_appear_in_both_indicator_files(content_dir: Path, tmp_path: Path) -> None:
     path = content_dir / "regencies" / "lamandau.yaml"
     path.write_text(path.read_text().replace(
-        "indicators: {}", "indicators:\n  babs:\n    - {year: 2024, value: 3.25, source: ringkasan-domain}"))
+        "indicators: {}", "indicators:\n  babs:\n    - {year: 2024, value: 3.25, source: kaltengsatunusantara-2024}"))
     out = run_build(tmp_path, content_dir, pdf=False)
     own = rows((out / "data" / "kabupaten" / "lamandau.csv").read_bytes())
     assert [(r["area_level"], r["area_code_kemendagri"], r["area_code_bps"], r["area_name"], r["indicator"],
@@ -99,7 +99,13 @@ def test_regency_csv_round_trips_to_the_statuses(files: dict[str, bytes], conten
         assert int(row["population"]) == r.population.value  # type: ignore[union-attr]
         assert float(row["area_km2"]) == r.area_km2.value  # type: ignore[union-attr]
         assert float(row["completeness_percent"]) == round(status.completeness.ratio * 100, 1)
+        assert (int(row["completeness_filled"]), int(row["completeness_applicable"])) == (
+            len(status.completeness.filled), status.completeness.applicable)
         assert row["missing_data"].split(";") == list(status.completeness.missing)
+        assert row["not_applicable_data"] == ";".join(status.completeness.not_applicable)
+    kapuas = next(r for r in table if r["slug"] == "kapuas")  # in M1–M3: the M4 year does not count
+    assert (kapuas["completeness_filled"], kapuas["completeness_applicable"], kapuas["completeness_percent"],
+            kapuas["not_applicable_data"]) == ("3", "11", "27.3", "m4_year")
     sukamara = next(r for r in table if r["slug"] == "sukamara")
     assert (sukamara["kemendagri_code"], sukamara["bps_code"], sukamara["progress_year"]) == ("62.08", "6206", "4")
 
@@ -114,7 +120,9 @@ def test_json_holds_the_whole_validated_content_and_the_derived_figures(files: d
     assert [(r["slug"], r["stage"], r["progress_year"]) for r in derived["regencies"]] == [
         (s.regency.slug, s.stage.value, s.progress_year) for s in content.statuses]
     aman = next(i for i in derived["province"]["indicators"] if i["indicator"] == "ald_aman")
-    assert (aman["latest"]["value"], aman["status"]) == (11.07, "behind")
+    assert (aman["latest"]["value"], aman["status"]) == (11.07, "not_assessable")
+    assert [(c["reason"], c["value_year"], c["pace_points_per_year"]) for c in aman["checks"]] == [
+        ("before_period", 2024, 1.79), ("before_period", 2024, 3.79)]
 
 
 def xml(book: zipfile.ZipFile, name: str) -> ET.Element:
@@ -259,8 +267,12 @@ def test_data_page_lists_each_download_with_format_size_and_licence(site: Path, 
     text = (site / "data.html").read_text()
     english = (site / "en" / "data.html").read_text()
     for path in files:
+        if path.startswith("data/schema/"):  # for whoever edits the content (see the README), not this page
+            assert path not in text and path not in english, path
+            continue
         assert f'href="{path}"' in text, path
         assert f'href="../{path}"' in english, path  # one set of files for both languages
+    assert "<h1>Unduh Data</h1>" in text and "<h1>Download Data</h1>" in english  # no licence: not "open" data
     small = len(files["data/kabupaten/lamandau.csv"])
     assert small < 1024 and f"{small} byte" in text and f"{small} bytes" in english
     size = len(files["data/ssk-report.json"]) / 1024

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ssk_report.i18n import regency_name
+from ssk_report.i18n import regency_full_name
 from ssk_report.model import Content
 from ssk_report.pipeline import Settings, load_content
 from ssk_report.plan import plan
@@ -45,7 +45,7 @@ def test_clinic_report_structure(full_build: Path, content: Content) -> None:
     assert cc7 is not None
     for participant in cc7.participants:
         regency = content.regency_by_slug[participant.regency]
-        name = regency_name(regency.type, regency.name, "id")
+        name = regency_full_name(regency.type, regency.name, "id")  # headings and bookmarks: the full name
         assert any(name in t for t in titles), f"no bookmark for {name}"
         assert any(name in t for t in texts), f"{name} not named in the report"
 
@@ -63,7 +63,7 @@ def test_report_metadata_language_and_embedded_fonts(full_build: Path, content: 
     meta = reader.metadata
     assert meta is not None
     assert meta.title and "Coaching Clinic 7" in meta.title
-    assert meta.author == content.site.organisation
+    assert meta.author == content.site.organisation.id
     assert meta.subject
     assert reader.trailer["/Root"]["/Lang"] == "id"
     fonts = {}
@@ -110,3 +110,22 @@ def test_every_pdf_exists_in_english_too(full_build: Path, content: Content) -> 
     assert "Lamandau Regency" in " ".join(texts)
     for status in content.statuses:
         assert (full_build / "en" / "report" / "kabupaten" / f"{status.regency.slug}.pdf").is_file()
+
+
+def test_no_pdf_prints_an_internal_path_or_a_repository_word(full_build: Path) -> None:
+    """Every PDF, both languages, reports and handouts: what a reader holds names no folder of the project."""
+    pdfs = sorted(full_build.rglob("*.pdf"))
+    assert len(pdfs) > 30
+    for path in pdfs:
+        text = re.sub(r"\s+", " ", " ".join(page_texts(PdfReader(path))))
+        assert "shared/" not in text, path
+        # (a web address broken at a hyphen, "https://git‐ hub.com", is not the word)
+        assert not re.search(r"\bgit\b(?!‐)|\bcommit\b|repositor|\brevisi\b", text, flags=re.I), path
+
+
+def test_the_cc6_report_is_dated_to_cc6(full_build: Path) -> None:
+    for path, dated in ((full_build / "laporan" / "2025-cc6.pdf", "Data per 14 Agustus 2025"),
+                        (full_build / "en" / "report" / "2025-cc6.pdf", "Data as of 14 August 2025")):
+        text = re.sub(r"\s+", " ", " ".join(page_texts(PdfReader(path))))
+        assert dated in text and "6 November" not in text, path
+        assert not re.search(r"Coaching Clinic 7|CC7", text), path

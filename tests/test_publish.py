@@ -37,7 +37,9 @@ def test_with_base_url(tmp_path: Path, content_dir: Path) -> None:
     feed = xml.dom.minidom.parse(str(out / "feed.xml"))  # noqa: S318 - our own output
     entries = feed.getElementsByTagName("entry")
     assert [e.getElementsByTagName("id")[0].firstChild.data for e in entries] == [
-        f"{BASE}/klinik/2025-cc7.html", f"{BASE}/klinik/2025-cc6.html"]
+        f"{BASE}/klinik/2025-cc7.html", f"{BASE}/klinik/2025-cc6.html", f"{BASE}/klinik/2025-cc1.html"]
+    summaries = [e.getElementsByTagName("summary")[0].firstChild.data for e in entries]
+    assert summaries[2].startswith("12 Agustus 2025 · belum dicatat. Peserta: 2")  # no venue recorded, never "None"
     page = (out / "en" / "kabupaten" / "lamandau.html").read_text()
     assert f'<link rel="canonical" href="{BASE}/en/kabupaten/lamandau.html">' in page
     assert '<meta property="og:title" content="Lamandau Regency">' in page
@@ -95,11 +97,12 @@ def test_without_history_the_sitemap_dates_pages_by_the_data_date(tmp_path: Path
 def test_the_english_edition_has_its_own_feed_linked_from_its_pages(published: Path) -> None:
     feed = xml_root(published / "en" / "feed.xml")
     assert feed.findtext(f"{ATOM}id") == f"{BASE}/en/feed.xml"
-    assert feed.findtext(f"{ATOM}title") == "Settlement Sanitation Progress in Kalimantan Tengah — Coaching Clinic"
+    assert feed.findtext(f"{ATOM}title") == "PPSP Sanitation Progress — Central Kalimantan — Coaching Clinic"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}id") for e in entries] == [f"{BASE}/en/klinik/2025-cc7.html",
-                                                          f"{BASE}/en/klinik/2025-cc6.html"]
-    assert entries[0].findtext(f"{ATOM}title") == "Coaching Clinic 7 · 2025"
+                                                          f"{BASE}/en/klinik/2025-cc6.html",
+                                                          f"{BASE}/en/klinik/2025-cc1.html"]
+    assert entries[0].findtext(f"{ATOM}title") == "2025 Coaching Clinic 7 on SSK Implementation"
     assert "Bapperida Hall, Kalimantan Tengah Province" in entries[0].findtext(f"{ATOM}summary", "")
     english = (published / "en" / "kabupaten" / "lamandau.html").read_text()
     assert f'type="application/atom+xml" href="{BASE}/en/feed.xml"' in english
