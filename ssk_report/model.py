@@ -11,7 +11,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -435,12 +435,6 @@ class Page(Record):
     body: Text
 
 
-class MenuEntry(NamedTuple):
-    slug: str
-    title: Text
-    layout: str
-
-
 class TargetCheck(Record):
     """A value judged against one target. It is judged only when its year lies in the target's period;
     otherwise the check is "not_assessable" (the reason is `value_year` against the period)."""
@@ -589,12 +583,6 @@ class Content(Record):
     @property
     def year(self) -> int:
         return self.site.as_of.year
-
-    @property
-    def menu(self) -> list[MenuEntry]:
-        """The pages as every page's menu and footer link to them: not their text, so that editing a
-        page's body re-renders that page only (see pagecache)."""
-        return [MenuEntry(p.slug, p.title, p.layout) for p in self.pages]
 
     @cached_property
     def source_by_id(self) -> dict[str, Source]:

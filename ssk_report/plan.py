@@ -7,10 +7,10 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .model import Clinic, Content, Lang, Page, RegencyStatus
+from .model import Clinic, Content, Lang, Page, RegencyStatus, Text
 
 # Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
 # page structure under en/, with its reports under en/report/.
@@ -52,10 +52,19 @@ class Output:
         return None
 
 
+class MenuEntry(NamedTuple):
+    """A content page as every page's menu and footer link to it: its title, not its text."""
+
+    slug: str
+    title: Text
+    layout: str
+
+
 @dataclass(frozen=True)
 class Plan:
     pages: tuple[Output, ...]
     documents: tuple[Output, ...]
+    menu: tuple[MenuEntry, ...] = ()
 
     @property
     def paths(self) -> frozenset[str]:
@@ -165,4 +174,4 @@ def _feeds(content: Content, languages: tuple[Lang, ...]) -> list[Output]:
 def plan(content: Content, with_pdf: bool = True, languages: tuple[Lang, ...] = LANGUAGES) -> Plan:
     pages = [o for lang in languages for o in _pages(content, lang)] + _feeds(content, languages)
     documents = [o for lang in languages for o in _documents(content, lang)] if with_pdf else []
-    return Plan(tuple(pages), tuple(documents))
+    return Plan(tuple(pages), tuple(documents), tuple(MenuEntry(p.slug, p.title, p.layout) for p in content.pages))
