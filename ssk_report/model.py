@@ -414,6 +414,56 @@ class RegencyStatus:
         return _unique_ids(list(self.regency.cited_sources) + [s for i in self.indicators for s in i.sources])
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A regency's value in an indicator's ranking, and its place (equal values share a place)."""
+
+    regency: Regency
+    observation: Observation
+    rank: int
+
+
+@dataclass(frozen=True)
+class Unranked:
+    """A regency without a value for the ranking's year, with its latest earlier value if it has one."""
+
+    regency: Regency
+    latest: Observation | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One indicator's values of every regency for the latest year in which any regency has one, best
+    first by the indicator's better direction. Equal values share a place (1, 2, 2, 4) and keep the
+    order of the Kemendagri codes. The regencies without a value for that year are listed apart, in
+    code order: they are not ranked last, their value is unknown."""
+
+    indicator: Indicator
+    year: int | None  # None: no regency has a value yet
+    ranked: tuple[Ranked, ...]
+    unranked: tuple[Unranked, ...]
+    targets: tuple[Target, ...] = ()  # the indicator's targets whose period holds `year`
+
+
+def rank(indicator: Indicator, regencies: Sequence[Regency], targets: Sequence[Target] = ()) -> Ranking:
+    ordered = sorted(regencies, key=lambda r: r.kemendagri_code)
+    values = {r.slug: r.indicators.get(indicator.id, []) for r in ordered}
+    year = max((o.year for observations in values.values() for o in observations), default=None)
+    measured = [(r, o) for r in ordered for o in values[r.slug] if o.year == year]
+    # Python's sort is stable: equal values keep the code order.
+    measured.sort(key=lambda pair: -pair[1].value if indicator.better == "up" else pair[1].value)
+    ranked: list[Ranked] = []
+    for place, (regency, observation) in enumerate(measured, start=1):
+        tied = bool(ranked) and ranked[-1].observation.value == observation.value
+        ranked.append(Ranked(regency, observation, ranked[-1].rank if tied else place))
+    placed = {r.slug for r, _ in measured}
+    unranked = tuple(Unranked(r, max(values[r.slug], key=lambda o: o.year, default=None))
+                     for r in ordered if r.slug not in placed)
+    applying = tuple(sorted((t for t in targets if t.indicator == indicator.id and year is not None
+                             and t.covers(year)), key=lambda t: (t.scope != "province", t.start)))
+    return Ranking(indicator, year, tuple(ranked), unranked, applying)
+
+
 class MapLayout(Record):
     """content/map.yaml: where each regency's tile sits on the province's schematic tile-grid map.
 
@@ -534,6 +584,11 @@ class Content(Record):
             assess(i, [a for a in self.actuals if a.indicator == i.id], self.targets, self.year)
             for i in self.indicators
         ]
+
+    @cached_property
+    def rankings(self) -> list[Ranking]:
+        """Per catalogue indicator, the regencies ranked by their latest year's values (issue 24)."""
+        return [rank(i, self.regencies, self.targets) for i in self.indicators]
 
     @property
     def stage_counts(self) -> dict[Stage, int]:
