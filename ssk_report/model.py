@@ -444,9 +444,16 @@ class Ranking:
     unranked: tuple[Unranked, ...]
     targets: tuple[Target, ...] = ()  # the indicator's targets whose period holds `year`
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the ranked values, then of the latest earlier values of the others."""
+        return _unique_ids([e.observation.source for e in self.ranked]
+                           + [u.latest.source for u in self.unranked if u.latest])
+
 
 def rank(indicator: Indicator, regencies: Sequence[Regency], targets: Sequence[Target] = ()) -> Ranking:
-    ordered = sorted(regencies, key=lambda r: r.kemendagri_code)
+    """Each regency in the ranking is named by its identity only (see _identity)."""
+    ordered = [_identity(r, indicator) for r in sorted(regencies, key=lambda r: r.kemendagri_code)]
     values = {r.slug: r.indicators.get(indicator.id, []) for r in ordered}
     year = max((o.year for observations in values.values() for o in observations), default=None)
     measured = [(r, o) for r in ordered for o in values[r.slug] if o.year == year]
@@ -462,6 +469,15 @@ def rank(indicator: Indicator, regencies: Sequence[Regency], targets: Sequence[T
     applying = tuple(sorted((t for t in targets if t.indicator == indicator.id and year is not None
                              and t.covers(year)), key=lambda t: (t.scope != "province", t.start)))
     return Ranking(indicator, year, tuple(ranked), unranked, applying)
+
+
+def _identity(regency: Regency, indicator: Indicator) -> Regency:
+    """A regency as a ranking shows it: its name, kind, codes and this indicator's values, none of its
+    other facts (they stay unset). An indicator's page is made again when one of these changes, not
+    when a regency's notes or population do."""
+    return Regency.model_construct(slug=regency.slug, name=regency.name, type=regency.type,
+                                   kemendagri_code=regency.kemendagri_code, bps_code=regency.bps_code,
+                                   indicators={k: v for k, v in regency.indicators.items() if k == indicator.id})
 
 
 class MapLayout(Record):

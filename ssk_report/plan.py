@@ -127,6 +127,8 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         ("tahapan.html", "site/milestones.html.j2", None),
         ("klinik/index.html", "site/clinics.html.j2", None),
         *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
+        ("indikator/index.html", "site/indicators.html.j2", None),  # issue 24: a page per indicator
+        *((f"indikator/{r.indicator.id}.html", "site/indicator.html.j2", r) for r in content.rankings),
         *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
         ("perubahan.html", "site/changes.html.j2", None),
         ("cari.html", "site/search.html.j2", None),
