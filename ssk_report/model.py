@@ -104,6 +104,9 @@ class Site(Record):
     # it shows what changed since the latest coaching clinic.
     changes_since: NonEmpty | None = None
     changes_until: NonEmpty | None = None
+    # Whom a reader who meets a barrier may contact, named on the accessibility statement (issue 24);
+    # None leaves that line out.
+    accessibility_contact: Text | None = None
 
 
 class Milestone(Record):

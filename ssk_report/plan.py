@@ -119,6 +119,11 @@ def archive_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
 ARCHIVE: dict[Lang, str] = {"id": "arsip", "en": "archive"}
 
 
+# The pages the site makes itself at its root: a content page (content/pages/<slug>.md) cannot take
+# their names (validate.py says so), or two pages would be written to one file.
+SITE_PAGES = ("index", "tahapan", "perubahan", "cari", "data", "aksesibilitas", "404")
+
+
 def _pages(content: Content, lang: Lang) -> list[Output]:
     specs: list[tuple[str, str, Any]] = [
         ("index.html", "site/index.html.j2", None),
@@ -133,6 +138,7 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         ("perubahan.html", "site/changes.html.j2", None),
         ("cari.html", "site/search.html.j2", None),
         ("data.html", "site/data.html.j2", None),  # open data (issue 5)
+        ("aksesibilitas.html", "site/accessibility.html.j2", None),  # accessibility statement (issue 24)
         ("404.html", "site/404.html.j2", None),
     ]
     return [Output(PREFIX[lang] + path, template, subject, "page", lang, path) for path, template, subject in specs]

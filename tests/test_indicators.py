@@ -1,10 +1,12 @@
 """What readers of progress-reporting sites ask for (issue 24): a page per indicator with every regency
-ranked, the figures and the picture of every chart as files, and one reproducible ZIP of every download."""
+ranked, the figures and the picture of every chart as files, one reproducible ZIP of every download,
+an accessibility statement, and social cards."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
@@ -17,7 +19,7 @@ import pytest
 import yaml
 
 from ssk_report import plan
-from ssk_report.model import Content
+from ssk_report.model import Content, Text
 from ssk_report.pipeline import Settings, load_content
 
 from .conftest import CONTENT, add_regency_values, render_output, run_build
@@ -234,6 +236,68 @@ def test_zip_holds_every_download_and_is_the_same_across_two_builds(tmp_path: Pa
         assert {info.create_system for info in bundle.infolist()} == {3}
     data_page = (out / "data.html").read_text()
     assert 'href="data/ssk-report-data.zip"' in data_page
+
+
+# ---- The accessibility statement ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("prefix", "says"), [
+    ("", ["WCAG) 2.2 tingkat AA", "axe-core", "1.280 piksel", "390 piksel", "peta skematis", "server web"]),
+    ("en/", ["(WCAG) 2.2 at level AA", "axe-core", "1,280 pixels", "390 pixels", "schematic", "web server"]),
+])
+def test_accessibility_statement_says_standard_checks_and_limitations(site: Path, prefix: str,
+                                                                      says: list[str]) -> None:
+    text = text_of(parse(site / prefix / "aksesibilitas.html").find(".//main"))  # type: ignore[arg-type]
+    assert all(phrase in text for phrase in says), text
+    assert "Kontak" not in text and "Contact" not in text  # no contact in site.yaml: the line is left out
+
+
+def test_accessibility_contact_comes_from_site_yaml(content: Content) -> None:
+    contact = {"id": "Sekretariat Pokja PPSP, surel uji@contoh.invalid [DATA UJI]",
+               "en": "Pokja PPSP secretariat, e-mail uji@contoh.invalid [TEST DATA]"}
+    site = content.site.model_copy(update={"accessibility_contact": Text(**contact)})
+    with_contact = content.model_copy(update={"site": site})
+    site_plan = plan.plan(with_contact, with_pdf=False)
+    for lang, sentence in (("id", "hubungi: " + contact["id"]), ("en", "contact: " + contact["en"])):
+        output = next(o for o in site_plan.pages if o.key == "aksesibilitas.html" and o.lang == lang)
+        assert sentence in " ".join(render_output(with_contact, output, site_plan).split())
+
+
+def test_every_page_links_the_accessibility_statement_from_its_footer(site: Path) -> None:
+    for page in sorted(site.rglob("*.html")):
+        footer = parse(page).find(".//footer")
+        assert footer is not None, page
+        hrefs = [a.get("href") or "" for a in footer.iter("a")]
+        assert any(h.endswith("aksesibilitas.html") for h in hrefs), page
+
+
+# ---- Social cards ---------------------------------------------------------------------------------
+
+
+def meta(page: ET.Element) -> dict[str, str]:
+    return {(m.get("property") or m.get("name") or ""): m.get("content") or "" for m in page.iter("meta")}
+
+
+def test_every_page_has_its_own_social_card_when_base_url_is_set(tmp_path: Path, content_dir: Path) -> None:
+    site_yaml = content_dir / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("base_url: null", "base_url: https://contoh.invalid/ppsp"))
+    out = run_build(tmp_path, content_dir, pdf=False)
+    titles = set()
+    for page in sorted(out.rglob("*.html")):
+        tags = meta(parse(page))
+        title = parse(page).find(".//title")
+        assert title is not None
+        assert tags["twitter:card"] == "summary", page
+        assert tags["og:title"] and tags["og:description"], page
+        assert text_of(title).startswith(tags["og:title"]), page  # the page's own title
+        titles.add(tags["og:title"])
+    assert len(titles) > 40  # one per page, not the site's
+    babs = meta(parse(out / "en" / "indikator" / "babs.html"))
+    assert babs["og:title"] == "Open defecation (BABS)" and "ranked" in babs["og:description"]
+
+
+def test_no_social_card_without_base_url(site: Path) -> None:
+    assert not [p for p in site.rglob("*.html") if re.search(r'property="og:|name="twitter:', p.read_text())]
 
 
 # ---- The report's annex ---------------------------------------------------------------------------
