@@ -512,10 +512,21 @@ def ranking(r: Ranking) -> RankingChart | None:
                  else _label(x - 4, baseline, "end") if x - 4 - width >= RANK_PAD
                  else _label(RANK_WIDTH - RANK_PAD, baseline, "end"))
         rules.append(TargetRule(t, at(x), at(baseline + 4), label))
+    rule_xs = [rule.x for rule in rules]
+
+    def figure_x(value: float) -> float:
+        """Right of the bar; where a target's rule would cross the value, right of that rule instead."""
+        x = left + value * per + 5
+        width = text_width(format_percent(value, "id"), _RANK_VALUE_SIZE, bold=True)
+        for rule in sorted(rule_xs):
+            if x - 3 <= rule <= x + width + 4:
+                x = rule + 4
+        return x
+
     bars = tuple(
         RankBar(e, at(top + i * RANK_ROW + (RANK_ROW - RANK_BAR) / 2), at(e.observation.value * per),
                 _label(left - 8, top + i * RANK_ROW + RANK_ROW / 2 + 4.5, "end"),
-                _label(left + e.observation.value * per + 5, top + i * RANK_ROW + RANK_ROW / 2 + 4.5, "start"))
+                _label(figure_x(e.observation.value), top + i * RANK_ROW + RANK_ROW / 2 + 4.5, "start"))
         for i, e in enumerate(r.ranked))
     step = nice_step(top_value, 5)
     return RankingChart(

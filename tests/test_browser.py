@@ -538,7 +538,7 @@ def test_ranking_marks_and_focus_stay_visible_under_forced_colours(browser: Brow
     assert fills and canvas_css not in fills
     shares = {selector: _ink_share(page, selector, canvas) for selector in (
         "#grafik-peringkat rect.rank", "#grafik-peringkat line.target", "#grafik-peringkat text.target-label",
-        "#grafik-peringkat .halo text")}
+        "#grafik-peringkat .values text")}
     assert all(share > 0.08 for share in shares.values()), shares
     for selector in ("#grafik-peringkat a.chart-csv", "#grafik-peringkat tbody a"):
         page.focus(selector)  # then reached from the keyboard, as :focus-visible wants

@@ -318,6 +318,18 @@ def test_ranking_targets_are_rules_labelled_on_rows_of_their_own_clear_of_the_ot
         assert not any(box.crosses((r.x, r.top), (r.x, chart.bottom)) for r in others)
 
 
+def test_a_value_whose_label_a_rule_would_cross_is_written_right_of_the_rule() -> None:
+    chart = ranked({"A": 86.0, "B": 40.0}, targets=(("national", 90.0),))
+    (rule,) = chart.targets
+    near, far = chart.bars
+    assert near.figure.x == pytest.approx(rule.x + 4, abs=0.1)  # not at the bar's end, under the rule
+    assert far.figure.x == pytest.approx(chart.left + far.width + 5, abs=0.2)
+    for bar in chart.bars:
+        box = charts.text_box(bar.figure, charts.text_width(format_percent(bar.entry.observation.value, "id"), 12,
+                                                                  bold=True), 12)
+        assert not box.crosses((rule.x, rule.top), (rule.x, chart.bottom)) and box.right <= chart.width
+
+
 def test_a_target_near_the_right_edge_labels_to_the_left_of_its_rule() -> None:
     chart = ranked({"A": 90.0}, targets=(("national", 95.0),))
     (rule,) = chart.targets
