@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, Literal, NamedTuple, TypeVar
 
-from .i18n import format_number, format_percent
-from .model import Cohort, IndicatorStatus, MapLayout, Observation, RegencyStatus, Stage, Target
+from .i18n import LANGUAGES, format_number, format_percent, regency_name
+from .model import Cohort, IndicatorStatus, MapLayout, Observation, Ranked, Ranking, RegencyStatus, Stage, Target
 
 Anchor = Literal["start", "middle", "end"]
 Key = TypeVar("Key", Stage, int)
@@ -343,6 +343,12 @@ _VALUE_SIZE, _TARGET_SIZE, _POINT_R = 13, 11.5, 5
 _YEARS_SHOWN = 10  # year labels at most; beyond, every n-th year counted from the data year
 
 
+def target_label_width(t: Target) -> float:
+    """The width of a target's label: its scope's words, then its period and value."""
+    return TARGET_WORDS_EM * _TARGET_SIZE + text_width(f"{t.start}–{t.end}: {format_percent(t.value, 'id')}",
+                                                       _TARGET_SIZE)
+
+
 def indicator(status: IndicatorStatus, year: int) -> IndicatorChart:
     """One indicator of one area: a point per measured year, joined only between consecutive years
     (a year without a value breaks the line rather than draw a value nobody measured); a segment per
@@ -405,8 +411,7 @@ def _labels(points: list[tuple[Observation, float, float]], lines: list[list[Spo
     def target_labels(crowd: _Crowd) -> list[TargetMark]:
         marks = []
         for t, x1, x2, y in spans:
-            width = (TARGET_WORDS_EM * _TARGET_SIZE
-                     + text_width(f"{t.start}–{t.end}: {format_percent(t.value, 'id')}", _TARGET_SIZE))
+            width = target_label_width(t)
             # Along the line at either end, above or below it; then further off the line, to clear
             # a point that sits on it.
             ends: tuple[tuple[float, Anchor], ...] = ((x1 + 3, "start"), (x2 - 3, "end"))
@@ -433,6 +438,101 @@ def _labels(points: list[tuple[Observation, float, float]], lines: list[list[Spo
         if second_try.cost < first_try.cost:
             return marks_2, placed_2
     return marks, placed
+
+
+# ---- An indicator's ranking: every regency with a value for one year --------------------------------
+
+
+class RankBar(NamedTuple):
+    entry: Ranked
+    y: float  # the bar's top
+    width: float
+    name: Label  # the regency's name, left of the plot
+    figure: Label  # its value, right of the bar
+
+
+class TargetRule(NamedTuple):
+    """A target that applies in the ranking's year, drawn across the bars at its value."""
+
+    target: Target
+    x: float
+    top: float  # the rule runs from here to the plot's bottom
+    label: Label  # on its own row above the plot
+
+
+@dataclass(frozen=True)
+class RankingChart:
+    width: float
+    height: float
+    left: float  # the plot's edges: bars start at `left`; the scale's top lands at `right`
+    right: float
+    top: float
+    bottom: float
+    bar_height: float
+    name_size: float
+    ticks: tuple[Tick, ...]
+    tick_label_y: float
+    title: Label  # the axis title, under the tick labels
+    targets: tuple[TargetRule, ...]
+    bars: tuple[RankBar, ...]
+
+
+RANK_WIDTH, RANK_ROW, RANK_BAR, RANK_PAD = 480, 22, 14, 4
+_NAME_SIZE, _RANK_VALUE_SIZE, _RULE_ROW = 12.5, 12, 16
+_NAMES_AT_MOST = 0.42  # of the width: longer names are set smaller
+
+
+def ranking(r: Ranking) -> RankingChart | None:
+    """One horizontal bar per ranked regency, best first, on a percentage scale from 0; a vertical rule
+    per target that applies in the ranking's year, each labelled on a row of its own above the bars
+    (right of its rule, or left of it where the right has no room).
+    Names go left of the plot in a column as wide as the longest name in either language; None when
+    no regency has a value."""
+    if not r.ranked:
+        return None
+    names = [regency_name(e.regency.type, e.regency.name, lang) for e in r.ranked for lang in LANGUAGES]
+    widest = max(text_width(name, _NAME_SIZE) for name in names)
+    room = RANK_WIDTH * _NAMES_AT_MOST
+    name_size = _NAME_SIZE if widest <= room else round(_NAME_SIZE * room / widest, 1)
+    left = RANK_PAD + min(widest, room) + 8
+    figures = max(text_width(format_percent(e.observation.value, "id"), _RANK_VALUE_SIZE, bold=True) for e in r.ranked)
+    right = RANK_WIDTH - RANK_PAD - figures - 6
+    top_value = percent_top(max([*(e.observation.value for e in r.ranked), *(t.value for t in r.targets), 0]))
+    per = (right - left) / top_value
+    top = RANK_PAD + _RULE_ROW * len(r.targets) + (4 if r.targets else 0)
+    bottom = top + RANK_ROW * len(r.ranked)
+    rules = []
+    # Rows from the lowest target down, each rule from its label to the bars: a label written to the right
+    # of its rule then crosses no rule of a row above it.
+    for i, t in enumerate(sorted(r.targets, key=lambda t: t.value)):
+        x = left + t.value * per
+        baseline = RANK_PAD + _RULE_ROW * i + 11.5
+        width = target_label_width(t)
+        label = (_label(x + 4, baseline, "start") if x + 4 + width <= RANK_WIDTH - RANK_PAD
+                 else _label(x - 4, baseline, "end") if x - 4 - width >= RANK_PAD
+                 else _label(RANK_WIDTH - RANK_PAD, baseline, "end"))
+        rules.append(TargetRule(t, at(x), at(baseline + 4), label))
+    rule_xs = [rule.x for rule in rules]
+
+    def figure_x(value: float) -> float:
+        """Right of the bar; where a target's rule would cross the value, right of that rule instead."""
+        x = left + value * per + 5
+        width = text_width(format_percent(value, "id"), _RANK_VALUE_SIZE, bold=True)
+        for rule in sorted(rule_xs):
+            if x - 3 <= rule <= x + width + 4:
+                x = rule + 4
+        return x
+
+    bars = tuple(
+        RankBar(e, at(top + i * RANK_ROW + (RANK_ROW - RANK_BAR) / 2), at(e.observation.value * per),
+                _label(left - 8, top + i * RANK_ROW + RANK_ROW / 2 + 4.5, "end"),
+                _label(figure_x(e.observation.value), top + i * RANK_ROW + RANK_ROW / 2 + 4.5, "start"))
+        for i, e in enumerate(r.ranked))
+    step = nice_step(top_value, 5)
+    return RankingChart(
+        RANK_WIDTH, bottom + 42, at(left), at(right), top, bottom, RANK_BAR, name_size,
+        tuple(Tick(at(left + v * per), v) for v in range(0, int(top_value) + 1, step)), bottom + 15,
+        _label((left + right) / 2, bottom + 34, "middle"), tuple(rules), bars)
 
 
 # ---- A regency's PPSP timeline ---------------------------------------------------------------------

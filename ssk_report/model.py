@@ -129,6 +129,9 @@ class Site(Record):
     # it shows what changed since the latest coaching clinic.
     changes_since: NonEmpty | None = None
     changes_until: NonEmpty | None = None
+    # Whom a reader who meets a barrier may contact, named on the accessibility statement (issue 24);
+    # None leaves that line out.
+    accessibility_contact: Text | None = None
 
 
 class Milestone(Record):
@@ -532,6 +535,72 @@ class RegencyStatus:
         return _unique_ids(list(self.regency.cited_sources) + [s for i in self.indicators for s in i.sources])
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A regency's value in an indicator's ranking, and its place (equal values share a place)."""
+
+    regency: Regency
+    observation: Observation
+    rank: int
+
+
+@dataclass(frozen=True)
+class Unranked:
+    """A regency without a value for the ranking's year, with its latest earlier value if it has one."""
+
+    regency: Regency
+    latest: Observation | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One indicator's values of every regency for the latest year in which any regency has one, best
+    first by the indicator's better direction. Equal values share a place (1, 2, 2, 4) and keep the
+    order of the Kemendagri codes. The regencies without a value for that year are listed apart, in
+    code order: they are not ranked last, their value is unknown."""
+
+    indicator: Indicator
+    year: int | None  # None: no regency has a value yet
+    ranked: tuple[Ranked, ...]
+    unranked: tuple[Unranked, ...]
+    targets: tuple[Target, ...] = ()  # the indicator's targets whose period holds `year`
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the ranked values, then of the latest earlier values of the others."""
+        return _unique_ids([e.observation.source for e in self.ranked]
+                           + [u.latest.source for u in self.unranked if u.latest])
+
+
+def rank(indicator: Indicator, regencies: Sequence[Regency], targets: Sequence[Target] = ()) -> Ranking:
+    """Each regency in the ranking is named by its identity only (see _identity)."""
+    ordered = [_identity(r, indicator) for r in sorted(regencies, key=lambda r: r.kemendagri_code)]
+    values = {r.slug: r.indicators.get(indicator.id, []) for r in ordered}
+    year = max((o.year for observations in values.values() for o in observations), default=None)
+    measured = [(r, o) for r in ordered for o in values[r.slug] if o.year == year]
+    # Python's sort is stable: equal values keep the code order.
+    measured.sort(key=lambda pair: -pair[1].value if indicator.better == "up" else pair[1].value)
+    ranked: list[Ranked] = []
+    for place, (regency, observation) in enumerate(measured, start=1):
+        tied = bool(ranked) and ranked[-1].observation.value == observation.value
+        ranked.append(Ranked(regency, observation, ranked[-1].rank if tied else place))
+    placed = {r.slug for r, _ in measured}
+    unranked = tuple(Unranked(r, max(values[r.slug], key=lambda o: o.year, default=None))
+                     for r in ordered if r.slug not in placed)
+    applying = tuple(sorted((t for t in targets if t.indicator == indicator.id and year is not None
+                             and t.covers(year)), key=lambda t: (t.scope != "province", t.start)))
+    return Ranking(indicator, year, tuple(ranked), unranked, applying)
+
+
+def _identity(regency: Regency, indicator: Indicator) -> Regency:
+    """A regency as a ranking shows it: its name, kind, codes and this indicator's values, none of its
+    other facts (they stay unset). An indicator's page is made again when one of these changes, not
+    when a regency's notes or population do."""
+    return Regency.model_construct(slug=regency.slug, name=regency.name, type=regency.type,
+                                   kemendagri_code=regency.kemendagri_code, bps_code=regency.bps_code,
+                                   indicators={k: v for k, v in regency.indicators.items() if k == indicator.id})
+
+
 class MapLayout(Record):
     """content/map.yaml: where each regency's tile sits on the province's schematic tile-grid map.
 
@@ -684,6 +753,11 @@ class Content(Record):
             assess(i, [a for a in self.actuals if a.indicator == i.id], self.targets, self.year)
             for i in self.indicators
         ]
+
+    @cached_property
+    def rankings(self) -> list[Ranking]:
+        """Per catalogue indicator, the regencies ranked by their latest year's values (issue 24)."""
+        return [rank(i, self.regencies, self.targets) for i in self.indicators]
 
     @property
     def stage_counts(self) -> dict[Stage, int]:

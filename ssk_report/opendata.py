@@ -12,15 +12,16 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel
 
-from . import keys
+from . import chartdata, keys
 from .i18n import regency_name
 from .model import (
     Actual,
@@ -44,29 +45,9 @@ from .model import Indicator as IndicatorModel
 from .products import RenderContext, Tally, Units
 from .publish import Staging
 from .store import Store
+from .tabular import Cell, Column, Table, number_text
 
 FOLDER = "data"
-Cell = str | int | float | None
-FieldType = Literal["string", "integer", "number", "date"]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: FieldType
-    description: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """One tidy table: written as CSV, described in the data package, and a sheet of the workbook."""
-
-    name: str  # resource name and sheet name
-    path: str  # inside data/
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    primary_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,7 +136,26 @@ def data_files(content: Content) -> dict[str, bytes]:
     files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
     files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, book)
     files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, [sheet.name for sheet in book], files))
+    files[ZIP] = _zip(content, files)
     return files
+
+
+ZIP = f"{FOLDER}/ssk-report-data.zip"  # every other download in one file (issue 24)
+
+
+def _zip(content: Content, files: dict[str, bytes]) -> bytes:
+    """Every file of the data folder, by its path in the site, in path order, each dated `as_of` and
+    written as a Unix system writes it wherever the build runs: the same bytes for the same content."""
+    when = max(content.site.as_of, dt.date(1980, 1, 1))  # the earliest date a ZIP entry can hold
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for path in sorted(files):
+            entry = zipfile.ZipInfo(path, date_time=(when.year, when.month, when.day, 0, 0, 0))
+            entry.create_system = 3  # Unix, also on Windows (where zipfile would write 0)
+            entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(entry, files[path], compresslevel=9)
+    return buffer.getvalue()
 
 
 class OpenData:
@@ -206,7 +206,7 @@ def _tables(content: Content) -> list[Table]:
         tables.append(Table(f"kabupaten-{slug}", f"kabupaten/{slug}.csv",
                             f"Nilai indikator {regency_name(regency.type, regency.name, 'id')}",
                             INDICATOR_COLUMNS, rows, INDICATOR_KEY))
-    return tables
+    return tables + chartdata.tables(content)  # the figures beside each chart (issue 24)
 
 
 # The indicator values in the workbook: per area and year, one row.
@@ -289,9 +289,7 @@ def _text(value: Cell) -> str:
     that a spreadsheet would run as a formula, neutralised."""
     if value is None:
         return ""
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0")
-    return neutral(value) if isinstance(value, str) else str(value)
+    return neutral(value) if isinstance(value, str) else number_text(value)
 
 
 # OWASP's rule against CSV injection: a text cell starting with one of these is a live formula (or

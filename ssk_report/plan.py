@@ -135,6 +135,11 @@ def archive_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
 ARCHIVE: dict[Lang, str] = {"id": "arsip", "en": "archive"}
 
 
+# The pages the site makes itself at its root: a content page (content/pages/<slug>.md) cannot take
+# their names (validate.py says so), or two pages would be written to one file.
+SITE_PAGES = ("index", "tahapan", "perubahan", "cari", "data", "aksesibilitas", "404")
+
+
 def _pages(content: Content, lang: Lang) -> list[Output]:
     specs: list[tuple[str, str, Any]] = [
         ("index.html", "site/index.html.j2", None),
@@ -143,10 +148,13 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
         ("tahapan.html", "site/milestones.html.j2", None),
         ("klinik/index.html", "site/clinics.html.j2", None),
         *((f"klinik/{c.slug}.html", "site/clinic.html.j2", c) for c in content.clinics_by_date),
+        ("indikator/index.html", "site/indicators.html.j2", None),  # issue 24: a page per indicator
+        *((f"indikator/{r.indicator.id}.html", "site/indicator.html.j2", r) for r in content.rankings),
         *((f"{p.slug}.html", f"site/{p.layout}.html.j2", p) for p in content.pages),
         ("perubahan.html", "site/changes.html.j2", None),
         ("cari.html", "site/search.html.j2", None),
         ("data.html", "site/data.html.j2", None),  # open data (issue 5)
+        ("aksesibilitas.html", "site/accessibility.html.j2", None),  # accessibility statement (issue 24)
         ("404.html", "site/404.html.j2", None),
     ]
     return [Output(PREFIX[lang] + path, template, subject, "page", lang, path) for path, template, subject in specs]

@@ -20,10 +20,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, diff, i18n, plan
+from . import chartdata, charts, diff, i18n, plan
 from .markup import render_markdown
 from .model import Clinic, Content, Lang, Regency, Text
 from .plan import Output, Plan
+from .tabular import number_text
 
 CONTENT = "content"  # the render variable whose attributes are recorded one by one; as a read: all of it
 
@@ -128,6 +129,8 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         alternate=_alternate,
         clinic_report_path=lambda slug: plan.clinic_report_path(slug, lang),
         handout_path=lambda slug: plan.handout_path(slug, lang),
+        chart_csv=chartdata.csv_path,  # the figures beside a chart (issue 24)
+        chart_svg=_chart_svg,
     )
     env.filters.update(
         describe=lambda change: diff.describe(change, lang),
@@ -148,6 +151,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         month=lambda year, month: i18n.format_month(year, month, lang),
         filesize=lambda size: i18n.format_size(size, lang),
         period=lambda start, end: i18n.format_period(start, end, lang),
+        raw=number_text,  # a number as the CSV files write it: a data table cell's machine-readable value
     )
     return env
 
@@ -225,6 +229,14 @@ def relative(target: str, here: str) -> str:
 
 
 _PLAIN = frozenset(("", ".", ".."))
+
+
+@jinja2.pass_context
+def _chart_svg(context: jinja2.runtime.Context, figure: str) -> str:
+    """The file of a chart's picture, beside the page that draws it (its figure's id after the page's
+    name): pages.py writes it from the page's markup, and the map's links keep working in it."""
+    output: Output = context["output"]
+    return f"{posixpath.basename(output.path).removesuffix('.html')}-{figure}.svg"
 
 
 @jinja2.pass_context

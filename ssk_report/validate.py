@@ -32,6 +32,7 @@ from .model import (
     Target,
     Text,
 )
+from .plan import SITE_PAGES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -239,6 +240,9 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     regencies = [r for doc in raw.regencies if (r := _with_slug(Regency, doc, {}, problems))]
     clinics = [c for doc in raw.clinics if (c := _with_slug(Clinic, doc, _narrative(doc), problems))]
     pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, _page_texts(doc), problems))]
+    problems += [doc.problem((), f"nama halaman {show(doc.stem)} sudah dipakai situs untuk halamannya sendiri"
+                             f" ({doc.stem}.html); beri berkas ini nama lain, mis. tentang-{doc.stem}.md")
+                 for doc in raw.pages if doc.stem in SITE_PAGES]
 
     # Ids as written, valid entries or not: a source with a problem of its own is reported once, there.
     source_ids = _raw_ids(raw.sources, "sources")

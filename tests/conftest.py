@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,60 @@ def with_action_items(content_dir: Path, edit: Callable[[str, str, str], None]) 
     """The content plus test-only action items agreed at CC6 (for the follow-up table at CC7)."""
     edit("clinics/2025-cc6.yaml", "action_items: []", FIXTURE_ACTION_ITEMS.strip())
     return content_dir
+
+
+# Test-only regency values (issue 24): no regency's indicator values are public yet, so these are made
+# by code, labelled as test data, with a source of their own. Per indicator: (better, year -> value per
+# regency in Kemendagri order, None where it has none). For ald_layak, 2024 is the latest year: one
+# regency has only an older value, two have none, and two share a value; babs is lower-is-better.
+SYNTHETIC_SOURCE = """
+  - id: uji-sintetis
+    title: "[DATA UJI] Nilai kabupaten/kota sintetis untuk pengujian, bukan data nyata"
+    publisher: ssk-report tests
+    year: 2025
+"""
+
+
+def synthetic_values(slugs: list[str]) -> dict[str, dict[str, dict[int, float]]]:
+    """Values by regency slug (in Kemendagri order), indicator and year: repeatable, made by code."""
+    values: dict[str, dict[str, dict[int, float]]] = {slug: {} for slug in slugs}
+    for n, slug in enumerate(slugs):
+        layak = {2023: round(40 + n * 2.5, 2)}
+        if n not in (1, 5, 9):  # 1: only the older year; 5, 9: no value at all
+            layak[2024] = round(45 + (n * 37) % 50 + 0.31, 2)
+        if n not in (5, 9):
+            values[slug]["ald_layak"] = layak
+        if n in (3, 7):
+            values[slug]["ald_layak"][2024] = 61.5  # a tie
+        if n % 2 == 0:
+            values[slug]["babs"] = {2024: round((n * 13) % 9 + 0.5, 2)}
+    return values
+
+
+@pytest.fixture
+def with_regency_values(content_dir: Path) -> dict[str, dict[str, dict[int, float]]]:
+    """The content plus labelled synthetic indicator values for the regencies; returns them."""
+    return add_regency_values(content_dir)
+
+
+def add_regency_values(content_dir: Path) -> dict[str, dict[str, dict[int, float]]]:
+    """Write labelled synthetic indicator values into the regencies of `content_dir`; returns them."""
+    sources = content_dir / "sources.yaml"
+    sources.write_text(sources.read_text().rstrip("\n") + "\n" + SYNTHETIC_SOURCE)
+    files = {path.stem: path for path in (content_dir / "regencies").glob("*.yaml")}
+    codes = {slug: re.search(r'kemendagri_code: "([0-9.]+)"', path.read_text())[1]  # type: ignore[index]
+             for slug, path in files.items()}
+    values = synthetic_values(sorted(files, key=lambda slug: codes[slug]))
+    for slug, indicators in values.items():
+        if not indicators:
+            continue
+        lines = "".join(f"  {indicator}:\n" + "".join(
+            f"    - {{year: {year}, value: {value}, source: uji-sintetis}}\n" for year, value in series.items())
+            for indicator, series in indicators.items())
+        text = files[slug].read_text()
+        assert "indicators: {}\n" in text, slug
+        files[slug].write_text(text.replace("indicators: {}\n", "indicators:\n" + lines))
+    return values
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .conftest import ROOT, run_build
+from .conftest import CONTENT, ROOT, add_regency_values, run_build
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -480,4 +481,72 @@ def test_chart_marks_stay_visible_under_forced_colours(browser: Browser, server:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"forced-colours-{scheme}.png"), full_page=True)
+    page.close()
+
+
+# ---- Issue 24: the indicator pages (with regency values), the accessibility statement ------------------
+
+NEW_PAGES = ["indikator/index.html", "indikator/ald_layak.html", "indikator/babs.html", "indikator/desa_sbs.html",
+             "en/indikator/ald_layak.html", "aksesibilitas.html", "en/aksesibilitas.html", "kabupaten/lamandau.html"]
+
+
+@pytest.fixture(scope="module")
+def valued_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled content with labelled synthetic regency values (so the rankings are drawn), served."""
+    root = tmp_path_factory.mktemp("valued-site")
+    shutil.copytree(CONTENT, root / "content")
+    add_regency_values(root / "content")
+    out = run_build(root, root / "content", pdf=False)
+    with web_server(out) as address:
+        yield address
+
+
+@pytest.mark.parametrize(("name", "width"), [("desktop", 1280), ("phone", 390)])
+def test_new_pages_have_no_serious_axe_violation_fit_the_screen_and_are_photographed(
+        browser: Browser, valued_server: str, name: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for path in NEW_PAGES:
+        watch = Watch(page, valued_server)
+        page.goto(valued_server + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        problems += [f"{path}: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
+                     if v["impact"] in ("serious", "critical")]
+        if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+            problems.append(f"{path}: scrolls sideways")
+        problems += [f"{path}: {element} is wider than the screen" for element in page.evaluate(TOO_WIDE)]
+        problems += [f"{path}: {p}" for p in watch.problems]
+        page.screenshot(path=str(folder / f"issue24-{path.replace('/', '_').removesuffix('.html')}-{name}.png"),
+                        full_page=True)
+    page.close()
+    assert problems == []
+
+
+def test_ranking_marks_and_focus_stay_visible_under_forced_colours(browser: Browser, valued_server: str) -> None:
+    """Under a dark high-contrast theme the ranking's bars, target rule and labels are drawn in system
+    colours apart from the canvas, and a focused link (a regency, a download) shows its outline."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.emulate_media(forced_colors="active", color_scheme="dark")
+    page.goto(valued_server + "indikator/ald_layak.html")
+    canvas_css = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    canvas = tuple(int(v) for v in canvas_css[canvas_css.index("(") + 1:-1].split(",")[:3])
+    fills = page.evaluate("""() => [...document.querySelectorAll('#grafik-peringkat rect.rank, '
+        + '#grafik-peringkat text')].map(e => getComputedStyle(e).fill)""")
+    assert fills and canvas_css not in fills
+    shares = {selector: _ink_share(page, selector, canvas) for selector in (
+        "#grafik-peringkat rect.rank", "#grafik-peringkat line.target", "#grafik-peringkat text.target-label",
+        "#grafik-peringkat .values text")}
+    assert all(share > 0.08 for share in shares.values()), shares
+    for selector in ("#grafik-peringkat a.chart-csv", "#grafik-peringkat tbody a"):
+        page.focus(selector)  # then reached from the keyboard, as :focus-visible wants
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate(f"document.activeElement === document.querySelector({selector!r})")
+        outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert outline[0] != "none" and outline[1] >= 2, (selector, outline)
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "issue24-forced-colours-ranking.png"), full_page=True)
     page.close()

@@ -18,7 +18,19 @@ from ssk_report import charts, plan
 from ssk_report.charts import Box, IndicatorChart, Label
 from ssk_report.errors import ContentError
 from ssk_report.i18n import format_percent
-from ssk_report.model import Cohort, Content, Indicator, IndicatorStatus, MapLayout, Observation, Stage, Target, assess
+from ssk_report.model import (
+    Cohort,
+    Content,
+    Indicator,
+    IndicatorStatus,
+    MapLayout,
+    Observation,
+    Regency,
+    Stage,
+    Target,
+    assess,
+    rank,
+)
 from ssk_report.pipeline import Settings, load_content
 
 from .conftest import render_output, run_build
@@ -243,6 +255,98 @@ def test_text_box_covers_the_text_from_its_anchor() -> None:
 
 def inside(box: Box, width: float, height: float) -> bool:
     return box.left >= 0 and box.top >= 0 and box.right <= width and box.bottom <= height
+
+
+# ---- Geometry: an indicator's ranking ---------------------------------------------------------------
+
+BABS = Indicator(id="babs", subsector="air_limbah", name="BABS", unit="percent", better="down")
+
+
+def ranked(values: dict[str, float], indicator: Indicator = PERCENT, targets: tuple[tuple[str, float], ...] = ()
+           ) -> charts.RankingChart:
+    """A ranking of regencies named by `values` (kabupaten, codes in that order) for 2024."""
+    regencies = [Regency(slug=f"r{n}", name=name, type="kabupaten", kemendagri_code=f"{11 + n // 90}.{n % 90 + 1:02d}",
+                         bps_code=f"{11 + n // 90}{n % 90 + 1:02d}", indicators={indicator.id: [
+                             Observation(year=2024, value=value, source="s")]})
+                 for n, (name, value) in enumerate(values.items())]
+    chart = charts.ranking(rank(indicator, regencies, [
+        Target(indicator=indicator.id, scope=scope, start=2020, end=2024, value=value, source="s")  # type: ignore[arg-type]
+        for scope, value in targets]))
+    assert chart is not None
+    return chart
+
+
+def test_ranking_bars_are_proportional_best_first_with_names_left_and_values_right() -> None:
+    chart = ranked({"Lamandau": 40.0, "Katingan": 80.0, "Sukamara": 20.0})
+    assert [(b.entry.regency.name, b.entry.rank) for b in chart.bars] == [
+        ("Katingan", 1), ("Lamandau", 2), ("Sukamara", 3)]
+    first, second, third = chart.bars
+    assert first.width == pytest.approx(2 * second.width, abs=0.1) == pytest.approx(4 * third.width, abs=0.2)
+    assert chart.ticks[-1].value == 100 and chart.ticks[-1].at == chart.right  # 80 % with a tenth above: 100 %
+    assert [b.y for b in chart.bars] == [chart.top + 4, chart.top + 26, chart.top + 48]
+    # The name column holds the longest name in either language ("Kab. Sukamara", "Sukamara Regency").
+    widest = max(charts.text_width(n, 12.5) for n in ("Kab. Lamandau", "Lamandau Regency", "Sukamara Regency"))
+    assert chart.left == pytest.approx(4 + widest + 8, abs=0.1) and chart.name_size == 12.5
+    for bar in chart.bars:
+        assert bar.name.anchor == "end" and bar.name.x == chart.left - 8
+        assert bar.figure.x == pytest.approx(chart.left + bar.width + 5, abs=0.2)
+        value = charts.text_width(format_percent(bar.entry.observation.value, "id"), 12, bold=True)
+        assert bar.figure.x + value <= chart.width
+    assert chart.height == chart.bottom + 42 and chart.bottom == chart.top + 3 * 22
+
+
+def test_ranking_of_a_lower_is_better_indicator_puts_the_smallest_first() -> None:
+    chart = ranked({"A": 2.5, "B": 0.0, "C": 2.5}, BABS)
+    assert [(b.entry.regency.name, b.entry.rank, b.width) for b in chart.bars][:1] == [("B", 1, 0)]
+    assert [b.entry.rank for b in chart.bars] == [1, 2, 2]
+
+
+def test_ranking_targets_are_rules_labelled_on_rows_of_their_own_clear_of_the_other_rules() -> None:
+    chart = ranked({"A": 50.0, "B": 10.0}, targets=(("national", 30.0), ("province", 20.0)))
+    province, national = chart.targets  # lowest first: each label right of its rule crosses no rule above
+    assert (province.target.scope, national.target.scope) == ("province", "national")
+    assert chart.top == 4 + 2 * 16 + 4
+    per = (chart.right - chart.left) / 60  # 50 % with a tenth above: 60 %
+    for rule in chart.targets:
+        assert rule.x == pytest.approx(chart.left + rule.target.value * per, abs=0.1)
+        assert rule.top < chart.top and rule.label.y < rule.top
+    boxes = [charts.text_box(r.label, charts.target_label_width(r.target), 11.5) for r in chart.targets]
+    assert boxes[0].overlap(boxes[1]) == 0
+    assert all(box.left >= 0 and box.right <= chart.width for box in boxes)
+    for box, rule in zip(boxes, chart.targets, strict=True):
+        others = [r for r in chart.targets if r is not rule and r.top < box.bottom]
+        assert not any(box.crosses((r.x, r.top), (r.x, chart.bottom)) for r in others)
+
+
+def test_a_value_whose_label_a_rule_would_cross_is_written_right_of_the_rule() -> None:
+    chart = ranked({"A": 86.0, "B": 40.0}, targets=(("national", 90.0),))
+    (rule,) = chart.targets
+    near, far = chart.bars
+    assert near.figure.x == pytest.approx(rule.x + 4, abs=0.1)  # not at the bar's end, under the rule
+    assert far.figure.x == pytest.approx(chart.left + far.width + 5, abs=0.2)
+    for bar in chart.bars:
+        box = charts.text_box(bar.figure, charts.text_width(format_percent(bar.entry.observation.value, "id"), 12,
+                                                                  bold=True), 12)
+        assert not box.crosses((rule.x, rule.top), (rule.x, chart.bottom)) and box.right <= chart.width
+
+
+def test_a_target_near_the_right_edge_labels_to_the_left_of_its_rule() -> None:
+    chart = ranked({"A": 90.0}, targets=(("national", 95.0),))
+    (rule,) = chart.targets
+    assert rule.label.anchor == "end" and rule.label.x == pytest.approx(rule.x - 4, abs=0.1)
+    assert rule.label.x - charts.target_label_width(rule.target) >= 0
+
+
+def test_long_names_are_set_smaller_and_no_ranking_without_values() -> None:
+    chart = ranked({"Nama Kabupaten Yang Sangat Panjang Sekali Untuk Diuji": 10.0})
+    assert chart.name_size < 12.5 and chart.left <= 4 + 0.42 * 480 + 8 + 0.1
+    assert charts.ranking(rank(PERCENT, [])) is None
+
+
+def test_a_national_ranking_keeps_one_row_per_regency() -> None:
+    chart = ranked({f"Sintetis {n:04d}": n / 10 for n in range(514)})
+    assert len(chart.bars) == 514 and chart.height == chart.top + 514 * 22 + 42
+    assert chart.bars[0].entry.observation.value == 51.3 and chart.bars[-1].width == 0
 
 
 def test_timeline_keeps_the_data_years_frame_and_label_inside_the_picture() -> None:

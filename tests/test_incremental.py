@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ssk_report import keys
+from ssk_report import keys, products
 from ssk_report.pipeline import Settings, Summary, build
 
 from .conftest import CONTENT, TEMPLATES
@@ -196,3 +196,24 @@ def test_content_handed_whole_to_python_code_counts_as_reading_all_of_it(tmp_pat
         render(env, Output("t.html", template), {CONTENT: content}, reads)
         assert {"content.site", "content.year", "content.pages"} <= reads
         assert (CONTENT in reads) is whole  # g() got the whole content; m (a macro) and f did not
+
+
+def test_indicator_pages_are_made_again_only_when_what_they_show_changes(
+        warm: Path, tmp_path: Path, content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An indicator's page (issue 24) shows each regency's name and that indicator's values: a
+    regency's capital does not make it again; a new value for it does, and only for its indicator."""
+    made: list[str] = []
+    keep = products.Units.keep
+    monkeypatch.setattr(products.Units, "keep", lambda self, unit, reads, files: (
+        made.append(unit), keep(self, unit, reads, files))[1])
+    path = content_dir / "regencies" / "lamandau.yaml"
+    shutil.copytree(warm / "store", tmp_path / "store")
+    path.write_text(path.read_text().replace("capital: Nanga Bulik", "capital: Nanga Bulik (uji)"))
+    site_build(content_dir, tmp_path / "out", tmp_path / "store")
+    assert "kabupaten/lamandau.html" in made and not [u for u in made if "indikator/" in u]
+    made.clear()
+    path.write_text(path.read_text().replace(
+        "indicators: {}", "indicators:\n  babs:\n    - {year: 2024, value: 3.25, source: kepmendagri-2025}"))
+    site_build(content_dir, tmp_path / "out", tmp_path / "store")
+    assert sorted(u for u in made if "indikator/" in u) == [
+        "en/indikator/babs.html", "en/indikator/index.html", "indikator/babs.html", "indikator/index.html"]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from ssk_report.model import Cohort, Content, Indicator, Observation, Regency, Stage, Target, Text, assess
+from ssk_report.model import Cohort, Content, Indicator, Observation, Regency, Stage, Target, Text, assess, rank
 
 LAYAK = Indicator(id="ald_layak", subsector="air_limbah", name=Text(id="Layak"), unit="percent", better="up")
 BABS = Indicator(id="babs", subsector="air_limbah", name=Text(id="BABS"), unit="percent", better="down")
@@ -214,3 +214,35 @@ def test_every_source_can_be_opened_or_is_known_not_to_be(content: Content) -> N
     province = {(a.indicator, a.year): a.source for a in content.actuals}
     assert province[("ald_layak", 2023)] == "kaltengsatunusantara-2024"
     assert province[("ald_aman", 2024)] == "kaltengterkini-2025-12"
+
+
+def _valued(slug: str, code: str, values: dict[int, float], indicator: str = "babs") -> Regency:
+    return regency(slug=slug, kemendagri_code=code, indicators={
+        indicator: [{"year": year, "value": value, "source": "s"} for year, value in values.items()]})
+
+
+def test_ranking_takes_the_latest_year_best_first_and_shares_places() -> None:
+    """Lower is better for BABS: the smallest value ranks first; equal values share a place and keep
+    the Kemendagri order; a regency whose value is older than the ranking year is not ranked."""
+    regencies = [_valued("d", "62.04", {2024: 2.0}), _valued("a", "62.01", {2024: 3.5}),
+                 _valued("c", "62.03", {2024: 2.0}), _valued("b", "62.02", {2023: 0.5}),
+                 _valued("e", "62.05", {}), _valued("f", "62.06", {2022: 9.0, 2024: 1.0})]
+    targets = [Target(indicator="babs", scope="national", start=2020, end=2024, value=0, source="s"),
+               Target(indicator="babs", scope="national", start=2025, end=2029, value=0, source="s"),
+               Target(indicator="ald_layak", scope="province", start=2020, end=2024, value=80, source="s")]
+    ranking = rank(BABS, regencies, targets)
+    assert ranking.year == 2024
+    assert [(r.regency.slug, r.observation.value, r.rank) for r in ranking.ranked] == [
+        ("f", 1.0, 1), ("c", 2.0, 2), ("d", 2.0, 2), ("a", 3.5, 4)]
+    assert [(u.regency.slug, u.latest.year if u.latest else None) for u in ranking.unranked] == [
+        ("b", 2023), ("e", None)]
+    assert [(t.start, t.end) for t in ranking.targets] == [(2020, 2024)]  # the period holding 2024, this indicator's
+    up = rank(LAYAK, [_valued("a", "62.01", {2024: 50}, "ald_layak"), _valued("b", "62.02", {2024: 70}, "ald_layak")])
+    assert [r.regency.slug for r in up.ranked] == ["b", "a"]  # higher is better
+
+
+def test_ranking_without_any_value_lists_every_regency_as_unknown(content: Content) -> None:
+    for ranking in content.rankings:
+        assert ranking.year is None and ranking.ranked == () and ranking.targets == ()
+        assert [u.regency.slug for u in ranking.unranked] == [s.regency.slug for s in content.statuses]
+    assert [r.indicator.id for r in content.rankings] == [i.id for i in content.indicators]

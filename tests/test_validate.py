@@ -200,3 +200,12 @@ def test_slug_key_is_not_allowed(content_dir: Path, edit: Edit) -> None:
     assert problems(content_dir) == [
         "content/regencies/lamandau.yaml:1:1: slug: slug diambil dari nama berkas; hapus kunci ini"
     ]
+
+
+def test_a_content_page_cannot_take_the_name_of_a_page_the_site_makes(content_dir: Path) -> None:
+    """The accessibility statement (issue 24) is the site's own aksesibilitas.html."""
+    (content_dir / "pages" / "aksesibilitas.md").write_text(
+        "---\ntitle: Aksesibilitas\ndescription: Uji.\n---\n\nTeks.\n")
+    assert problems(content_dir) == [
+        'content/pages/aksesibilitas.md:2:1: nama halaman "aksesibilitas" sudah dipakai situs untuk halamannya'
+        " sendiri (aksesibilitas.html); beri berkas ini nama lain, mis. tentang-aksesibilitas.md"]
