@@ -36,7 +36,7 @@ def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> 
     assert problems(content_dir) == [
         f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_yaer')}:3:"
         " ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
-        " 'm4_year'? (yang diizinkan: m1_m3_year, m4_year, source)"
+        " 'm4_year'? (yang diizinkan: m1_m3_year, m4_year, note, source)"
     ]
 
 
