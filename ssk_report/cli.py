@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import diff, scaffold
+from . import diff, editors, scaffold
 from .errors import ContentError, SskError, UsageError
 from .pipeline import Settings, build, load_content
 
@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("rev_b", metavar="REV_B", nargs="?", help="revisi baru (bawaan: salinan kerja)")
     diff_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     content_option(diff_cmd)
+    schemas_cmd = commands.add_parser("schemas", help="tulis ulang skema JSON berkas konten (untuk editor teks)")
+    schemas_cmd.add_argument("--out", type=Path, default=Path(editors.FOLDER),
+                             help=f"folder skema (bawaan: {editors.FOLDER})")
     return parser
 
 
@@ -117,6 +120,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "schemas":
+        written = editors.write_schemas(args.out)
+        print(f"Skema JSON ({len(written)} berkas) ditulis ke {args.out}")
+        return 0
     if args.command != "new":
         _require_folder(args.content, "konten")
     if args.command == "validate":

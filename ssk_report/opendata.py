@@ -147,10 +147,10 @@ def data_files(content: Content) -> dict[str, bytes]:
     tables = _tables(content)
     book = _sheets(content, tables)
     files = _csv_files(tables)
-    files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
-    files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
+    files[f"{FOLDER}/ssk-report.json"] = json_bytes(_everything(content))
+    files |= {f"{FOLDER}/schema/{name}.schema.json": json_bytes(schema) for name, schema in schemas().items()}
     files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, book)
-    files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, [sheet.name for sheet in book], files))
+    files[f"{FOLDER}/datapackage.json"] = json_bytes(_package(content, tables, [sheet.name for sheet in book], files))
     return files
 
 
@@ -325,7 +325,7 @@ def _csv_files(tables: list[Table]) -> dict[str, bytes]:
 # ---- JSON ----------------------------------------------------------------------------------------------
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     """Indented UTF-8 JSON, as json.dumps(value, ensure_ascii=False, indent=2) writes it, but written
     by pydantic-core's serialiser: Python's indenting encoder takes a second and a half at 514 regencies."""
     return pydantic_core.to_json(value, indent=2) + b"\n"
@@ -540,7 +540,7 @@ def _file_schema(model: type[BaseModel], drop: tuple[str, ...], where: str) -> d
         definitions["Text"] = {"title": "Text", "anyOf": [{"type": "string", "minLength": 1},
                                                           {k: v for k, v in text.items() if k != "title"}]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "description": f"{where} (ssk-report). Dibuat dari model konten; tahun dan tanggal sebagai TTTT-BB-HH.",
+            "description": f"{where} (ssk-report). Dibuat dari model konten; tahun dan tanggal sebagai YYYY-MM-DD.",
             **{k: v for k, v in schema.items() if k != "description"}}
 
 

@@ -174,6 +174,7 @@ def test_every_problem_in_every_file_in_one_run(content_dir: Path, edit: Edit) -
 
 def test_slug_key_is_not_allowed(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "name: Lamandau", "slug: lamandau\nname: Lamandau")
+    line = line_of(content_dir, "regencies/lamandau.yaml", "slug: lamandau")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:1:1: slug: slug diambil dari nama berkas; hapus kunci ini"
+        f"content/regencies/lamandau.yaml:{line}:1: slug: slug diambil dari nama berkas; hapus kunci ini"
     ]
