@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .conftest import ROOT, run_build
+from .conftest import ROOT, run_build, site_pages
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -117,7 +117,7 @@ class Watch:
 
 
 def all_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    return [p.relative_to(site).as_posix() for p in site_pages(site)]
 
 
 # Elements that stick out of the page sideways, the outermost of each (visually hidden text, clipped
