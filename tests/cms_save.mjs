@@ -2,7 +2,8 @@
 // formats.js, its values put in the order of the form's fields with the empty optional ones left
 // out (what Sveltia CMS does on saving, src/lib/services/contents/draft/save/serialize.js, with
 // `output.omit_empty_optional_fields`), text fields trimmed, then written by formats.js.
-// Input (stdin, JSON): {admin: folder, files: [{format, description, fields, text, set?}]}, where
+// Input (stdin, JSON): {admin: folder, files: [{description, fields, text, set?}]} (no description:
+// a page), where
 // `set` is a list of [key path, value] edits made in the form. Output (stdout): the saved texts.
 
 import { readFileSync } from 'node:fs';
@@ -58,7 +59,24 @@ const edited = (data, [path, value]) => {
   return data;
 };
 
+// A page (Markdown with YAML front matter, one file per language) is read and written by Sveltia
+// CMS itself (src/lib/services/contents/file/parse.js and format.js), with its YAML options.
+const { parse, stringify } = await import(pathToFileURL(`${input.admin}/yaml/index.js`).href);
+const PAGE_OUTPUT = { indent: 2, indentSeq: true, lineWidth: 0, defaultKeyType: 'PLAIN',
+  defaultStringType: 'PLAIN', singleQuote: true };
+
+const page = (text, fields) => {
+  const { head, body } = text.trim().replace(/\r\n?/g, '\n')
+    .match(/^---\n(?<head>[\s\S]*?)\n---(?:\n(?<body>[\s\S]*))?$/s).groups;
+  const data = ordered(parse(head), fields.filter((f) => f.name !== 'body'));
+  const content = (body ?? '').trim();
+  return `---\n${stringify(data, null, PAGE_OUTPUT).trim()}\n---\n${content ? `\n${content}\n` : ''}`;
+};
+
 const texts = input.files.map(({ description, fields, text, set = [] }) => {
+  if (!description) {
+    return page(text, fields);
+  }
   const { fromFile, toFile } = format(description);
   return toFile(ordered(set.reduce(edited, fromFile(text)), fields));
 });

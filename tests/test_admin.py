@@ -26,6 +26,7 @@ CMS_DIR = ROOT / "cms"
 INSTALL = "the browser editor's files are needed: scripts/setup.sh --test (npm ci in cms/)"
 YAML_FILES = [(kind, path) for kind, where in editors.CONTENT_FILES.items() if kind != "map"
               for path in sorted(CONTENT.glob(where))]
+PAGES = sorted((CONTENT / "pages").glob("*.md"))
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,8 @@ def admin_folder(tmp_path_factory: pytest.TempPathFactory, content: Content) -> 
 def form_fields(content: Content, kind: str) -> list[dict[str, Any]]:
     """The fields of the form that edits files of type `kind`."""
     for collection in admin.config(content)["collections"]:
+        if kind == "page" and collection["name"] == admin.PAGES:
+            return list(collection["fields"])
         for entry in [collection, *collection.get("files", [])]:
             if entry.get("format") == admin.format_name(kind):
                 return list(entry["fields"])
@@ -54,7 +57,7 @@ def cms_save(folder: Path, content: Content, files: list[tuple[str, str, list[An
     assert node, INSTALL
     formats = admin.formats()
     request = {"admin": str(folder), "files": [
-        {"description": formats[admin.format_name(kind)], "fields": form_fields(content, kind), "text": text,
+        {"description": formats.get(admin.format_name(kind)), "fields": form_fields(content, kind), "text": text,
          "set": edits} for kind, text, edits in files]}
     done = subprocess.run([node, str(ROOT / "tests" / "cms_save.mjs")], input=json.dumps(request), text=True,
                           capture_output=True, check=True)
@@ -187,11 +190,14 @@ def test_every_kalteng_file_saved_through_the_form_keeps_the_model(tmp_path: Pat
                                                                    admin_folder: Path) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
-    texts = cms_save(admin_folder, content, [(kind, path.read_text(), []) for kind, path in YAML_FILES])
-    for (kind, path), text in zip(YAML_FILES, texts, strict=True):
-        assert text.splitlines()[0] == editors.modeline(kind), path  # the schema's line stays
+    files = [*YAML_FILES, *(("page", path) for path in PAGES)]
+    texts = cms_save(admin_folder, content, [(kind, path.read_text(), []) for kind, path in files])
+    for (kind, path), text in zip(files, texts, strict=True):
+        if kind != "page":
+            assert text.splitlines()[0] == editors.modeline(kind), path  # the schema's line stays
         (copy / path.relative_to(CONTENT)).write_text(text)
     assert load_content(Settings(content_dir=copy)).model_dump() == content.model_dump()
+    assert [p.read_text() for p in PAGES] == texts[len(YAML_FILES):]  # the pages: as they were
 
 
 def test_the_form_writes_keys_in_the_models_order_quotes_codes_and_dates(content: Content,
