@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what ssk-report needs on a fresh Debian/Ubuntu machine: the fonts and Pango libraries
 # WeasyPrint renders with, then the Python package itself (with test tools when asked: --test) into
-# a virtual environment, .venv/, beside this repository's files. The system's Python is never
+# a virtual environment, .venv/, beside this repository's files, and the browser editor's files
+# (admin/, from npm) into cms/node_modules/. The system's Python is never
 # touched: Debian's refuses `pip install` outside a virtual environment (PEP 668). Run again, it
 # checks and returns in about a second.
 set -euo pipefail
@@ -13,8 +14,9 @@ apt_packages=(python3-venv fonts-liberation2 fonts-dejavu-core libpango-1.0-0 li
 # The tests also drive a real browser (Debian's Chromium: no browser download at install time)
 # and read PDFs back as images when you look at them by hand (poppler-utils).
 $test_tools && apt_packages+=(chromium poppler-utils)
-# npm for axe-core: the machine's own Node.js when it has one, else Debian's.
-$test_tools && ! command -v npm >/dev/null && apt_packages+=(npm)
+# npm for the browser editor's files (and for axe-core): the machine's own Node.js when it has one,
+# else Debian's.
+command -v npm >/dev/null || apt_packages+=(npm)
 if command -v apt-get >/dev/null; then
   missing=()
   for package in "${apt_packages[@]}"; do
@@ -47,6 +49,15 @@ if ! installed "$extra" && ! installed "[test]"; then
   echo "setup: installing ssk-report${extra} into .venv/ (pip)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
   echo "$wanted" > ".venv/.installed${extra}"
+fi
+
+# The browser editor (admin/): the versions cms/package-lock.json pins, installed again only when
+# it changed since the last install; the build copies them into output/admin/.
+wanted_cms="$(sha256sum cms/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat cms/node_modules/.installed 2>/dev/null)" != "$wanted_cms" ]; then
+  echo "setup: installing the browser editor's files into cms/node_modules/ (npm)"
+  (cd cms && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null)
+  echo "$wanted_cms" > cms/node_modules/.installed
 fi
 
 if $test_tools && [ ! -f tests/.node/node_modules/axe-core/axe.min.js ]; then

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from . import diff, loader, scaffold
+from . import diff, editors, loader, scaffold
 from .errors import ContentError, SskError, UsageError
 from .pipeline import Settings, build
 from .validate import after_as_of, missing_translations, unopenable, validate
@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("rev_b", metavar="REV_B", nargs="?", help="revisi baru (bawaan: salinan kerja)")
     diff_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     content_option(diff_cmd)
+    schemas_cmd = commands.add_parser("schemas", help="tulis ulang skema JSON berkas konten (untuk editor teks)")
+    schemas_cmd.add_argument("--out", type=Path, default=Path(editors.FOLDER),
+                             help=f"folder skema (bawaan: {editors.FOLDER})")
     return parser
 
 
@@ -134,6 +137,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "schemas":
+        written = editors.write_schemas(args.out)
+        print(f"Skema JSON ({len(written)} berkas) ditulis ke {args.out}")
+        return 0
     if args.command != "new":
         _require_folder(args.content, "konten")
     if args.command == "validate":

@@ -34,10 +34,22 @@ MAX_QUANTITY = 10_000_000_000
 Number = Annotated[float, Field(allow_inf_nan=False)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lang = Literal["id", "en"]
+# Ids that name a record of another file. The JSON Schema carries which file ("x-refers-to"), so the
+# browser editor (admin.py) offers a list to choose from; that the id exists is checked by validate.
+REFERS_TO = "x-refers-to"
+SourceId = Annotated[Slug, Field(json_schema_extra={REFERS_TO: "sources"})]
+RegencySlug = Annotated[Slug, Field(json_schema_extra={REFERS_TO: "regencies"})]
+IndicatorRef = Annotated[IndicatorId, Field(json_schema_extra={REFERS_TO: "indicators"})]
+SubsectorRef = Annotated[IndicatorId, Field(json_schema_extra={REFERS_TO: "subsectors"})]
+MilestoneRef = Annotated[MilestoneId, Field(json_schema_extra={REFERS_TO: "milestones"})]
 
 
 class Record(BaseModel):
-    """Base of every content record: immutable, and unknown keys (typos) are errors."""
+    """Base of every content record: immutable, and unknown keys (typos) are errors.
+
+    Each field's description is what a person editing the file reads (in the editor's JSON Schema
+    hints and as the browser form's help text), so it is Indonesian, written "Label: help", the
+    label being what the form shows above the field (see opendata.schemas and admin.py)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -45,8 +57,9 @@ class Record(BaseModel):
 class Text(Record):
     """Text people read, Indonesian first; a plain string in YAML means Indonesian only."""
 
-    id: NonEmpty
-    en: NonEmpty | None = None
+    id: NonEmpty = Field(description="Bahasa Indonesia: teks dalam bahasa Indonesia (wajib).")
+    en: NonEmpty | None = Field(None, description="Bahasa Inggris: teks yang sama dalam bahasa Inggris; kosong:"
+                                " edisi bahasa Inggris menampilkan teks bahasa Indonesia dengan tanda.")
 
     @model_validator(mode="before")
     @classmethod
@@ -64,16 +77,28 @@ class Source(Record):
     """Where a fact was read: its publisher, date and address where they are recorded. `via` names the
     source through which this one was read (a decree read in a public dataset): its route."""
 
-    id: Slug
-    title: NonEmpty  # as published (an Indonesian title stays Indonesian in the English edition)
-    gloss: NonEmpty | None = None  # an English gloss of the title, shown beside it in the English edition
-    publisher: Text
-    year: Year | None = None
-    month: Annotated[int, Field(ge=1, le=12)] | None = None  # where only the month is recorded
-    date: dt.date | None = None
-    url: Url | None = None
-    via: Slug | None = None
-    note: Text | None = None
+    id: Slug = Field(description="Id: pengenal sumber (huruf kecil, angka dan tanda '-'), yang ditulis di kolom"
+                     " source dan sources berkas lain.")
+    # As published: an Indonesian title stays Indonesian in the English edition, beside its gloss.
+    title: NonEmpty = Field(description="Judul: judul sumber seperti diterbitkan (judul berbahasa Indonesia tetap"
+                            " ditampilkan dalam bahasa Indonesia di edisi bahasa Inggris).")
+    gloss: NonEmpty | None = Field(None, description="Terjemahan judul: arti judul dalam bahasa Inggris, ditampilkan"
+                                   " di samping judul di edisi bahasa Inggris; kosong bila tidak perlu.")
+    publisher: Text = Field(description="Penerbit: lembaga atau media yang menerbitkan sumber.")
+    year: Year | None = Field(None, description="Tahun: tahun terbit; kosong bila tidak tercatat.")
+    month: Annotated[int, Field(ge=1, le=12)] | None = Field(
+        None, description="Bulan: bulan terbit (1–12), bila hanya bulan dan tahunnya yang tercatat; perlu tahun.")
+    date: dt.date | None = Field(None, description="Tanggal: tanggal terbit (YYYY-MM-DD), pada tahun terbitnya;"
+                                 " kosong bila tidak tercatat (jangan ditebak).")
+    url: Url | None = Field(None, description="Alamat web: alamat yang dapat dibuka pembaca (http:// atau"
+                            " https://); kosong bila belum diketahui. Sumber tanpa alamat web, sendiri atau lewat"
+                            " sumber di kolom via, tidak dapat dibuka pembaca: situs menandai setiap fakta yang"
+                            " merujuknya, dan validate --strict menolaknya.")
+    via: SourceId | None = Field(None, description="Dibaca melalui: id sumber lain tempat sumber ini dibaca, mis."
+                                 " keputusan menteri yang dibaca dalam himpunan data publik; pembaca membuka sumber"
+                                 " ini lewat alamat web sumber itu.")
+    note: Text | None = Field(None, description="Catatan: keterangan tentang sumber, mis. melalui apa sumber"
+                              " dibaca, atau apa yang belum tercatat.")
 
     @model_validator(mode="after")
     def _dated_consistently(self) -> Source:
@@ -97,76 +122,127 @@ class Source(Record):
 class Quantity(Record):
     """A figure with the year it describes and where it comes from."""
 
-    value: float = Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)
-    year: Year
-    source: Slug
+    value: float = Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False, description="Nilai: angka, 0 atau lebih.")
+    year: Year = Field(description="Tahun: tahun yang digambarkan angka ini.")
+    source: SourceId = Field(description="Sumber: id sumber angka ini (dari content/sources.yaml).")
+
+
+# A capital without a source is shown marked as not yet sourced (validate --strict names it).
+CAPITAL_SOURCE = ("Sumber ibu kota: id sumber yang menyebut ibu kota, mis. undang-undang pembentukan daerah; kosong:"
+                  " ibu kota ditampilkan dengan tanda belum bersumber.")
 
 
 class Province(Record):
-    name: NonEmpty
-    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
-    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
-    capital: NonEmpty
-    capital_source: Slug | None = None  # None: the capital is shown marked as not yet sourced
-    population: Quantity | None = None
-    area_km2: Quantity | None = None
-    sources: list[Slug] = []
+    name: NonEmpty = Field(description="Nama: nama provinsi, tanpa kata 'Provinsi'.")
+    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = Field(
+        description='Kode Kemendagri: kode wilayah dua angka, mis. "62" (dalam YAML ditulis dengan tanda kutip).')
+    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = Field(
+        description='Kode BPS: kode wilayah BPS dua angka, mis. "62" (dalam YAML ditulis dengan tanda kutip).')
+    capital: NonEmpty = Field(description="Ibu kota: ibu kota provinsi.")
+    capital_source: SourceId | None = Field(None, description=CAPITAL_SOURCE)
+    population: Quantity | None = Field(None, description="Penduduk: jumlah penduduk provinsi (jiwa) dengan tahun"
+                                        " dan sumbernya; kosong: dihitung sebagai jumlah penduduk semua kabupaten/kota"
+                                        " bila semuanya diketahui dari tahun dan sumber yang sama.")
+    area_km2: Quantity | None = Field(None, description="Luas (km²): luas wilayah provinsi; kosong: dihitung sebagai"
+                                      " jumlah luas semua kabupaten/kota bila semuanya diketahui dari tahun dan"
+                                      " sumber yang sama.")
+    sources: list[SourceId] = Field([], description="Sumber: id sumber nama dan kode provinsi.")
+
+
+class Cms(Record):
+    """site.yaml `cms:`: the browser editor, admin/ (see admin.py). Without a git host it works on a
+    folder of a laptop only (the editor's local-folder mode, through `ssk-report serve`)."""
+
+    enabled: bool = Field(True, description="Aktif: bila true, situs mendapat halaman admin/ berisi formulir"
+                          " penyuntingan data; false: tanpa halaman admin.")
+    backend: Literal["github", "gitlab", "gitea"] | None = Field(
+        None, description="Layanan git: layanan tempat repositori konten disimpan: github, gitlab atau gitea; kosong:"
+        " formulir hanya menyunting folder repositori di laptop (buka lewat ssk-report serve).")
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] | None = Field(
+        None, description="Repositori: pemilik/nama repositori di layanan git, mis. pokja-ppsp/ssk-report.")
+    branch: NonEmpty | None = Field(None, description="Cabang: cabang git yang disunting; kosong: cabang utama"
+                                    " repositori.")
+    base_url: Url | None = Field(None, description="Layanan masuk: alamat layanan OAuth untuk masuk dengan akun"
+                                 " layanan git; kosong: masuk dengan token akses pribadi.")
+
+    @model_validator(mode="after")
+    def _repository_named(self) -> Cms:
+        if (self.backend is None) != (self.repo is None):
+            raise ValueError("isi backend dan repo bersama-sama (mis. backend: github, repo: pemilik/nama),"
+                             " atau kosongkan keduanya untuk mode folder lokal saja")
+        return self
 
 
 class Site(Record):
-    title: Text
-    description: Text
-    organisation: Text  # who publishes the site, in each language
-    secretariat: Text | None = None
-    as_of: dt.date
-    base_url: BaseUrl | None = None
-    licence: str | None = None
-    # "province": one province's site (content/regencies/ under `province`); "nation": regencies of
-    # many provinces, listed in content/provinces.yaml, with `province` describing the whole area.
-    scope: Literal["province", "nation"] = "province"
-    province: Province
-    # The "Perubahan data" page compares these git revisions (tags such as cc6-2025); without them,
-    # it shows what changed since the latest coaching clinic.
-    changes_since: NonEmpty | None = None
-    changes_until: NonEmpty | None = None
-    # Whom a reader who meets a barrier may contact, named on the accessibility statement (issue 24);
-    # None leaves that line out.
-    accessibility_contact: Text | None = None
+    title: Text = Field(description="Judul situs: ditampilkan di setiap halaman.")
+    description: Text = Field(description="Deskripsi: satu atau dua kalimat tentang situs, untuk mesin pencari dan"
+                              " tautan yang dibagikan.")
+    organisation: Text = Field(description="Penerbit: lembaga yang menerbitkan situs dan laporan, dalam setiap"
+                               " bahasa.")
+    secretariat: Text | None = Field(None, description="Sekretariat: lembaga sekretariat Pokja, dalam setiap bahasa;"
+                                     " kosong bila tidak disebut.")
+    as_of: dt.date = Field(description="Tanggal data: tanggal keadaan data (YYYY-MM-DD); tahap dan progres"
+                           " dihitung untuk tahun tanggal ini, dan sumber bertanggal sesudahnya belum dipakai.")
+    base_url: BaseUrl | None = Field(None, description="Alamat situs: alamat web tempat situs diterbitkan, mis."
+                                     " https://contoh.go.id/sanitasi; kosong bila belum diterbitkan.")
+    licence: str | None = Field(None, description="Lisensi data: nama atau alamat web lisensi data terbuka;"
+                                " kosong: lisensi belum ditentukan.")
+    scope: Literal["province", "nation"] = Field(
+        "province", description="Cakupan: cakupan situs: province (satu provinsi, kabupaten/kotanya di"
+        " content/regencies/) atau nation (banyak provinsi, didaftar di content/provinces.yaml; province lalu"
+        " menggambarkan seluruh wilayah).")
+    province: Province = Field(description="Provinsi: wilayah yang dicakup situs.")
+    changes_since: NonEmpty | None = Field(
+        None, description="Perubahan sejak: revisi git (mis. tag cc6-2025) yang dibandingkan halaman Perubahan"
+        " data; kosong: sejak coaching clinic terakhir.")
+    changes_until: NonEmpty | None = Field(None, description="Perubahan sampai: revisi git akhir perbandingan;"
+                                           " kosong: salinan kerja.")
+    accessibility_contact: Text | None = Field(
+        None, description="Kontak aksesibilitas: siapa yang dapat dihubungi pembaca yang menemui hambatan di situs,"
+        " disebut di pernyataan aksesibilitas; kosong: baris kontak tidak ditampilkan (belum ditentukan).")
+    cms: Cms | None = Field(None, description="Penyuntingan di peramban: halaman admin/ berisi formulir untuk"
+                            " menyunting data; kosong: tanpa halaman admin.")
 
 
 class Milestone(Record):
-    id: MilestoneId
-    name: Text
-    description: Text
-    output: Text
+    id: MilestoneId = Field(description="Id: M1, M2, M3 atau M4.")
+    name: Text = Field(description="Nama: nama tahapan.")
+    description: Text = Field(description="Uraian: apa yang dikerjakan pada tahapan ini.")
+    output: Text = Field(description="Keluaran: hasil tahapan ini.")
 
 
 class Subsector(Record):
-    id: IndicatorId
-    name: Text
-    description: Text | None = None
+    id: IndicatorId = Field(description="Id: pengenal subsektor (huruf kecil, angka dan '_'), mis. air_limbah.")
+    name: Text = Field(description="Nama: nama subsektor.")
+    description: Text | None = Field(None, description="Uraian: penjelasan singkat subsektor.")
 
 
 class Indicator(Record):
-    id: IndicatorId
-    subsector: IndicatorId
-    name: Text
-    description: Text | None = None
-    unit: Literal["percent"]
-    better: Literal["up", "down"]
+    id: IndicatorId = Field(description="Id: pengenal indikator (huruf kecil, angka dan '_'), mis. ald_aman; dipakai"
+                            " sebagai nama kolom nilai di berkas kabupaten/kota.")
+    subsector: SubsectorRef = Field(description="Subsektor: id subsektor indikator ini.")
+    name: Text = Field(description="Nama: nama indikator.")
+    description: Text | None = Field(None, description="Uraian: apa yang diukur indikator ini.")
+    unit: Literal["percent"] = Field(description="Satuan: satuan nilai: percent (persen, 0–100).")
+    better: Literal["up", "down"] = Field(description="Arah lebih baik: arah perubahan yang lebih baik: up (makin"
+                                          " tinggi makin baik) atau down (makin rendah makin baik).")
 
     def meets(self, value: float, target: float) -> bool:
         return value >= target if self.better == "up" else value <= target
 
 
 class Target(Record):
-    indicator: IndicatorId
-    scope: Literal["national", "province"]
-    start: Year
-    end: Year
-    value: Number
-    source: Slug  # the plan that sets the target
-    via: Slug | None = None  # where this target was read, when not in the plan itself
+    indicator: IndicatorRef = Field(description="Indikator: id indikator yang ditargetkan.")
+    scope: Literal["national", "province"] = Field(description="Tingkat: tingkat target: national (nasional) atau"
+                                                   " province (provinsi).")
+    start: Year = Field(description="Tahun awal: tahun pertama periode target.")
+    end: Year = Field(description="Tahun akhir: tahun terakhir periode target.")
+    value: Number = Field(description="Nilai target: dalam persen (0–100).")
+    source: SourceId = Field(description="Sumber: id dokumen rencana yang menetapkan target.")
+    via: SourceId | None = Field(None, description="Dibaca melalui: id sumber tempat target ini dibaca, bila tidak"
+                                 " dibaca dari dokumen rencananya sendiri.")
+    note: Text | None = Field(None, description="Catatan: keterangan tentang target ini, mis. hubungannya dengan"
+                              " target lain.")
 
     @model_validator(mode="after")
     def _period_in_order(self) -> Target:
@@ -181,24 +257,30 @@ class Target(Record):
 class Observation(Record):
     """One measured value of an indicator for a year."""
 
-    year: Year
-    value: Number
-    source: Slug
+    year: Year = Field(description="Tahun: tahun yang digambarkan nilai.")
+    value: Number = Field(description="Nilai: dalam persen (0–100).")
+    source: SourceId = Field(description="Sumber: id sumber nilai ini.")
 
 
 class Actual(Observation):
     """A province-level observation, as listed in indicators.yaml."""
 
-    indicator: IndicatorId
+    indicator: IndicatorRef = Field(description="Indikator: id indikator.")
 
 
 class Cohort(Record):
     """When a regency went through the PPSP milestones; None where no source says."""
 
-    m1_m3_year: PpspYear | None = None
-    m4_year: PpspYear | None = None
-    source: Slug | None = None
-    m1_m3_source: Slug | None = None  # the M1–M3 year's source, where it is not `source`
+    m1_m3_year: PpspYear | None = Field(None, description="Tahun M1–M3: tahun kabupaten/kota menjalani tahapan"
+                                        " M1–M3; kosong bila tidak ada sumber yang menyebutnya.")
+    m4_year: PpspYear | None = Field(None, description="Tahun M4: tahun mulai tahapan M4 (progres tahun ke-1);"
+                                     " kosong bila tidak ada sumber yang menyebutnya.")
+    source: SourceId | None = Field(None, description="Sumber: id sumber tahun tahapan (tahun M4, dan tahun M1–M3"
+                                    " bila sumber M1–M3 kosong); wajib bila salah satu tahun diisi.")
+    m1_m3_source: SourceId | None = Field(None, description="Sumber M1–M3: id sumber tahun M1–M3, bila bukan"
+                                          " sumber di atas; kosong: sumber di atas.")
+    note: Text | None = Field(None, description="Catatan sumber: apa yang dinyatakan sumber tentang tahun tahapan,"
+                              " mis. dari liputan apa tahun M4 diambil, atau mengapa tahunnya belum diketahui.")
 
     @model_validator(mode="after")
     def _m4_after_m1_m3(self) -> Cohort:
@@ -216,7 +298,9 @@ class Cohort(Record):
         m1_m3_source = self.m1_m3_source or self.source
         m1_m3 = self.m1_m3_year if m1_m3_source in known else None
         return Cohort(m1_m3_year=m1_m3, m4_year=m4, source=self.source if m4 or (m1_m3 and not self.m1_m3_source)
-                      else None, m1_m3_source=self.m1_m3_source if m1_m3 else None)
+                      else None, m1_m3_source=self.m1_m3_source if m1_m3 else None,
+                      # The note speaks of the years: it stays only while neither is hidden.
+                      note=self.note if (m1_m3, m4) == (self.m1_m3_year, self.m4_year) else None)
 
     def progress_year(self, year: int) -> int | None:
         """'Progres tahun ke-N': the M4 year is year 1; None before M4 or when M4 is unknown."""
@@ -241,27 +325,31 @@ class Stage(StrEnum):
 
 
 class Pokja(Record):
-    chair: str | None = None
-    secretariat: str | None = None
-    decree: str | None = None
-    source: Slug
+    chair: str | None = Field(None, description="Ketua: nama atau jabatan ketua Pokja.")
+    secretariat: str | None = Field(None, description="Sekretariat: lembaga sekretariat Pokja.")
+    decree: str | None = Field(None, description="Surat keputusan: nomor SK pembentukan Pokja.")
+    source: SourceId = Field(description="Sumber: id sumber data Pokja.")
 
 
 class Document(Record):
-    kind: Literal["ssk", "buku_putih", "memorandum", "kerangka_logis", "lainnya"]
-    title: NonEmpty
-    year: Year | None = None
-    url: Url | None = None
-    source: Slug
+    kind: Literal["ssk", "buku_putih", "memorandum", "kerangka_logis", "lainnya"] = Field(
+        description="Jenis: jenis dokumen: ssk (Strategi Sanitasi Kabupaten/Kota), buku_putih (Buku Putih Sanitasi),"
+        " memorandum (Memorandum Program Sanitasi), kerangka_logis (Kerangka Kerja Logis) atau lainnya.")
+    title: NonEmpty = Field(description="Judul: judul dokumen.")
+    year: Year | None = Field(None, description="Tahun: tahun dokumen.")
+    url: Url | None = Field(None, description="Alamat web: alamat dokumen; kosong bila tidak tersedia daring.")
+    source: SourceId = Field(description="Sumber: id sumber yang menyebut dokumen ini.")
 
 
 class Note(Record):
     """A dated remark on a regency: shown in a clinic's report only when dated on or before the clinic.
     A plain text in YAML is one undated note, which every view shows."""
 
-    date: dt.date | None = None
-    text: Text
-    source: Slug | None = None
+    date: dt.date | None = Field(None, description="Tanggal: tanggal keadaan yang dicatat (YYYY-MM-DD), biasanya"
+                                 " tanggal sumbernya; laporan coaching clinic hanya menampilkan catatan bertanggal"
+                                 " pada atau sebelum kliniknya; kosong: ditampilkan di mana saja.")
+    text: Text = Field(description="Teks: isi catatan.")
+    source: SourceId | None = Field(None, description="Sumber: id sumber isi catatan.")
 
     @model_validator(mode="before")
     @classmethod
@@ -271,21 +359,34 @@ class Note(Record):
 
 
 class Regency(Record):
-    slug: Slug
-    name: NonEmpty
-    type: Literal["kabupaten", "kota"]
-    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}\.[0-9]{2}$")]
-    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-    capital: NonEmpty | None = None
-    capital_source: Slug | None = None  # None: the capital is shown marked as not yet sourced
-    sources: list[Slug] = []
-    population: Quantity | None = None
-    area_km2: Quantity | None = None
-    ppsp: Cohort = Cohort()
-    pokja: Pokja | None = None
-    documents: list[Document] = []
-    indicators: dict[IndicatorId, list[Observation]] = {}
-    notes: list[Note] = []
+    slug: Slug = Field(description="Slug: diambil dari nama berkas (content/regencies/<slug>.yaml).")
+    name: NonEmpty = Field(description="Nama: nama kabupaten/kota tanpa 'Kab.' atau 'Kota'.")
+    type: Literal["kabupaten", "kota"] = Field(description="Jenis: kabupaten atau kota.")
+    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}\.[0-9]{2}$")] = Field(
+        description='Kode Kemendagri: kode wilayah, mis. "62.09" (dalam YAML ditulis dengan tanda kutip).')
+    bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] = Field(
+        description='Kode BPS: kode empat angka, mis. "6207", yang dapat berbeda dari kode Kemendagri (dalam YAML'
+        " ditulis dengan tanda kutip).")
+    capital: NonEmpty | None = Field(None, description="Ibu kota: kota pusat pemerintahan; kosong bila belum"
+                                     " diketahui.")
+    capital_source: SourceId | None = Field(None, description=CAPITAL_SOURCE)
+    sources: list[SourceId] = Field([], description="Sumber identitas: id sumber nama dan kode.")
+    population: Quantity | None = Field(None, description="Penduduk: jumlah penduduk (jiwa) dengan tahun dan"
+                                        " sumbernya; kosong bila belum ada data.")
+    area_km2: Quantity | None = Field(None, description="Luas (km²): luas wilayah dengan tahun dan sumbernya;"
+                                      " kosong bila belum ada data.")
+    ppsp: Cohort = Field(Cohort(), description="Tahapan PPSP: tahun M1–M3 dan M4 dengan sumbernya; progres tahun"
+                         " ke-N dihitung dari tahun M4.")
+    pokja: Pokja | None = Field(None, description="Pokja PPSP: susunan Pokja kabupaten/kota; kosong bila belum ada"
+                                " data.")
+    documents: list[Document] = Field([], description="Dokumen: dokumen sanitasi kabupaten/kota (SSK, Buku Putih,"
+                                      " Memorandum, Kerangka Kerja Logis).")
+    indicators: dict[IndicatorRef, list[Observation]] = Field(
+        {}, description="Nilai indikator: untuk setiap id indikator dari katalog (content/indicators.yaml), nilai per"
+        " tahun dengan sumbernya.")
+    notes: list[Note] = Field([], description="Catatan: catatan bertanggal tentang kabupaten/kota, masing-masing dengan"
+                              " sumbernya, ditampilkan di halamannya; laporan coaching clinic menampilkan yang"
+                              " bertanggal pada atau sebelum kliniknya.")
 
     @model_validator(mode="before")
     @classmethod
@@ -365,46 +466,64 @@ class Completeness:
 
 
 class ActionItem(Record):
-    id: Slug
-    title: Text
-    owner: NonEmpty
-    due: dt.date
-    status: Literal["open", "in_progress", "done", "dropped"]
-    regency: Slug | None = None
-    note: Text | None = None
+    id: Slug = Field(description="Id: pengenal tindak lanjut (huruf kecil, angka dan '-'), unik dalam klinik.")
+    title: Text = Field(description="Uraian: apa yang harus dikerjakan.")
+    owner: NonEmpty = Field(description="Penanggung jawab: siapa yang mengerjakan.")
+    due: dt.date = Field(description="Tenggat: tanggal target selesai (YYYY-MM-DD).")
+    status: Literal["open", "in_progress", "done", "dropped"] = Field(
+        description="Status: status tindak lanjut: open (belum mulai), in_progress (berjalan), done (selesai) atau"
+        " dropped (dibatalkan).")
+    regency: RegencySlug | None = Field(None, description="Kabupaten/kota: slug kabupaten/kota yang bersangkutan;"
+                                        " kosong bila untuk semua.")
+    note: Text | None = Field(None, description="Catatan: keterangan tambahan.")
 
 
 class WorkPlan(Record):
-    year: Year
-    items: list[ActionItem] = []
+    year: Year = Field(description="Tahun: tahun rencana kerja.")
+    items: list[ActionItem] = Field([], description="Kegiatan: butir rencana kerja; kosong bila isinya belum"
+                                    " dicatat.")
 
 
 class Participant(Record):
-    regency: Slug
-    progress_year: Annotated[int, Field(ge=1, le=30)] | None = None  # as recorded at the clinic
+    regency: RegencySlug = Field(description="Kabupaten/kota: slug kabupaten/kota peserta (nama berkasnya di"
+                                 " content/regencies/).")
+    progress_year: Annotated[int, Field(ge=1, le=30)] | None = Field(
+        None, description="Progres tahun ke-N: seperti disebut pada klinik; diperiksa terhadap tahun M4.")
 
 
 class Clinic(Record):
-    slug: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-cc[0-9]+$")]
-    number: Annotated[int, Field(ge=1, le=99)]
-    cycle_year: Year
-    start: dt.date
-    end: dt.date
-    venue: Text | None = None  # None: not recorded in the sources
-    city: NonEmpty | None = None
-    organiser: Text
-    opened_by: Text | None = None
-    milestone_focus: MilestoneId | None = None
-    scope: list[IndicatorId] = []
-    participant_count: Annotated[int, Field(ge=0, le=9999)] | None = None
-    participants: list[Participant] = []
-    agenda: list[Text] = []
-    findings: list[Text] = []
-    outcomes: list[Text] = []
-    action_items: list[ActionItem] = []
-    work_plan: WorkPlan | None = None
-    sources: list[Slug] = []
-    narrative: Text | None = None
+    slug: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-cc[0-9]+$")] = Field(
+        description="Slug: diambil dari nama berkas (content/clinics/<tahun>-cc<nomor>.yaml).")
+    number: Annotated[int, Field(ge=1, le=99)] = Field(description="Nomor: nomor coaching clinic dalam siklus"
+                                                       " tahunnya (CC n).")
+    cycle_year: Year = Field(description="Tahun siklus: tahun siklus coaching clinic.")
+    start: dt.date = Field(description="Tanggal mulai: YYYY-MM-DD.")
+    end: dt.date = Field(description="Tanggal selesai: YYYY-MM-DD; sama dengan tanggal mulai untuk klinik satu"
+                         " hari.")
+    venue: Text | None = Field(None, description="Tempat: nama tempat pertemuan; kosong bila tidak tercatat dalam"
+                               " sumber.")
+    city: NonEmpty | None = Field(None, description="Kota: kota tempat pertemuan; kosong bila tidak tercatat dalam"
+                                  " sumber.")
+    organiser: Text = Field(description="Penyelenggara: lembaga penyelenggara, dalam setiap bahasa.")
+    opened_by: Text | None = Field(None, description="Dibuka oleh: jabatan pejabat yang membuka; kosong bila tidak"
+                                   " tercatat dalam sumber.")
+    milestone_focus: MilestoneRef | None = Field(None, description="Fokus tahapan: M1–M4; kosong bila tidak"
+                                                 " disebut.")
+    scope: list[SubsectorRef] = Field([], description="Cakupan: id subsektor yang dibahas; kosong bila tidak"
+                                      " disebut sumber.")
+    participant_count: Annotated[int, Field(ge=0, le=9999)] | None = Field(
+        None, description="Jumlah peserta: jumlah kabupaten/kota peserta; diisi terutama bila namanya tidak"
+        " diketahui.")
+    participants: list[Participant] = Field([], description="Peserta: kabupaten/kota peserta dalam urutan seperti"
+                                            " di sumber; kosong bila nama peserta tidak diketahui.")
+    agenda: list[Text] = Field([], description="Agenda: butir acara; kosong bila tidak tercatat dalam sumber.")
+    findings: list[Text] = Field([], description="Temuan: hal yang ditemukan pada klinik; kosong bila tidak tercatat"
+                                 " dalam sumber.")
+    outcomes: list[Text] = Field([], description="Hasil: hasil klinik; kosong bila tidak tercatat dalam sumber.")
+    action_items: list[ActionItem] = Field([], description="Tindak lanjut: kosong bila belum ada yang dicatat.")
+    work_plan: WorkPlan | None = Field(None, description="Rencana kerja: rencana kerja yang disusun pada klinik.")
+    sources: list[SourceId] = Field([], description="Sumber: id sumber fakta klinik ini.")
+    narrative: Text | None = Field(None, description="Narasi: teks dari <tahun>-cc<nomor>.md (dan .en.md).")
 
     @model_validator(mode="after")
     def _consistent(self) -> Clinic:
@@ -430,12 +549,14 @@ class Clinic(Record):
 
 
 class Page(Record):
-    slug: Slug
-    title: Text
-    description: Text
-    order: Annotated[int, Field(ge=-9999, le=9999)] = 100
-    layout: Literal["page", "sources"] = "page"
-    body: Text
+    slug: Slug = Field(description="Slug: diambil dari nama berkas (content/pages/<slug>.md).")
+    title: Text = Field(description="Judul: judul halaman.")
+    description: Text = Field(description="Deskripsi: satu kalimat tentang halaman, untuk mesin pencari.")
+    order: Annotated[int, Field(ge=-9999, le=9999)] = Field(100, description="Urutan: posisi di menu, angka kecil"
+                                                            " lebih dulu.")
+    layout: Literal["page", "sources"] = Field("page", description="Tata letak: tata letak halaman: page (teks"
+                                               " biasa) atau sources (teks lalu daftar semua sumber).")
+    body: Text = Field(description="Isi: teks Markdown sesudah front matter.")
 
 
 class TargetCheck(Record):
@@ -607,9 +728,13 @@ class MapLayout(Record):
     Positions are a drawing, not geography: one cell per regency in its rough place, north at the top.
     """
 
-    layout: Literal["tile-grid"] = "tile-grid"
-    note: Text | None = None
-    tiles: dict[Slug, tuple[Annotated[int, Field(ge=0, le=49)], Annotated[int, Field(ge=0, le=49)]]]
+    layout: Literal["tile-grid"] = Field("tile-grid", description="Jenis peta: bentuk peta: tile-grid (satu kotak per"
+                                         " kabupaten/kota).")
+    note: Text | None = Field(None, description="Catatan peta: ditampilkan bersama peta.")
+    tiles: dict[RegencySlug, tuple[Annotated[int, Field(ge=0, le=49)], Annotated[int, Field(ge=0, le=49)]]] = Field(
+        description="Kotak: untuk setiap slug kabupaten/kota, [kolom, baris] dihitung dari kiri atas (utara di"
+        " atas), diletakkan kira-kira sesuai letaknya; bukan batas wilayah, jarak atau luas. Setiap kabupaten/kota"
+        " tepat satu kotak, dan tidak ada dua kotak di sel yang sama.")
 
     @property
     def columns(self) -> int:

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 import pydantic_core
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from . import chartdata, keys
 from .i18n import regency_name
@@ -36,8 +36,8 @@ from .model import (
     Regency,
     RegencyStatus,
     Site,
-    Slug,
     Source,
+    SourceId,
     Subsector,
     Target,
 )
@@ -132,10 +132,10 @@ def data_files(content: Content) -> dict[str, bytes]:
     tables = _tables(content)
     book = _sheets(content, tables)
     files = _csv_files(tables)
-    files[f"{FOLDER}/ssk-report.json"] = _json(_everything(content))
-    files |= {f"{FOLDER}/schema/{name}.schema.json": _json(schema) for name, schema in schemas().items()}
+    files[f"{FOLDER}/ssk-report.json"] = json_bytes(_everything(content))
+    files |= {f"{FOLDER}/schema/{name}.schema.json": json_bytes(schema) for name, schema in schemas().items()}
     files[f"{FOLDER}/ssk-report.xlsx"] = _workbook(content, book)
-    files[f"{FOLDER}/datapackage.json"] = _json(_package(content, tables, [sheet.name for sheet in book], files))
+    files[f"{FOLDER}/datapackage.json"] = json_bytes(_package(content, tables, [sheet.name for sheet in book], files))
     files[ZIP] = _zip(content, files)
     return files
 
@@ -328,7 +328,7 @@ def _csv_files(tables: list[Table]) -> dict[str, bytes]:
 # ---- JSON ----------------------------------------------------------------------------------------------
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     """Indented UTF-8 JSON, as json.dumps(value, ensure_ascii=False, indent=2) writes it, but written
     by pydantic-core's serialiser: Python's indenting encoder takes a second and a half at 514 regencies."""
     return pydantic_core.to_json(value, indent=2) + b"\n"
@@ -484,24 +484,28 @@ def _package(content: Content, tables: list[Table], sheets: list[str], files: di
 class SourcesFile(Record):
     """content/sources.yaml"""
 
-    sources: list[Source]
+    sources: list[Source] = Field(description="Sumber: daftar pustaka; setiap kolom source, sources dan via di"
+                                  " berkas lain merujuk id di sini. Catat penerbit, tanggal dan alamat web bila"
+                                  " diketahui; jangan ditebak.")
 
 
 class MilestonesFile(Record):
     """content/milestones.yaml"""
 
-    source: Slug | None = None
-    milestones: list[Milestone]
+    source: SourceId | None = Field(None, description="Sumber: id sumber uraian tahapan; kosong bila uraiannya"
+                                    " ditulis untuk situs ini (penjelasan, bukan angka).")
+    milestones: list[Milestone] = Field(description="Tahapan: M1 sampai M4.")
 
 
 class IndicatorsFile(Record):
     """content/indicators.yaml"""
 
-    source: Slug | None = None
-    subsectors: list[Subsector]
-    indicators: list[IndicatorModel]
-    targets: list[Target]
-    actuals: list[Actual]
+    source: SourceId | None = Field(None, description="Sumber: id sumber katalog indikator.")
+    subsectors: list[Subsector] = Field(description="Subsektor: bidang sanitasi.")
+    indicators: list[IndicatorModel] = Field(description="Indikator: katalog indikator; nilai dalam persen.")
+    targets: list[Target] = Field(description="Target: target nasional dan provinsi per periode.")
+    actuals: list[Actual] = Field(description="Nilai provinsi: nilai indikator tingkat provinsi; nilai"
+                                  " kabupaten/kota ditulis di berkas kabupaten/kota masing-masing.")
 
 
 # file type -> (model, fields the build takes from elsewhere: the file's name, a Markdown body)
@@ -531,12 +535,31 @@ def _file_schema(model: type[BaseModel], drop: tuple[str, ...], where: str) -> d
         schema["required"] = [r for r in schema.get("required", []) if r != name]
         if not schema["required"]:
             del schema["required"]
-    texts = schema.get("$defs", {})
-    if "Text" in texts:  # a Text may also be written as a plain string (Indonesian only)
-        text = texts["Text"]
-        texts["Text"] = {"title": "Text", "anyOf": [{"type": "string", "minLength": 1},
-                                                    {k: v for k, v in text.items() if k != "title"}]}
+    definitions = schema.get("$defs", {})
+    for definition in definitions.values():
+        definition.pop("description", None)  # a class's docstring documents the code, in English
+    for properties in _properties(schema):
+        for field in properties.values():
+            if "description" in field:  # the field's Indonesian label, as editors show a field's title
+                field["title"] = split_description(field["description"])[0]
+    if "Text" in definitions:  # a Text may also be written as a plain string (Indonesian only)
+        text = definitions["Text"]
+        definitions["Text"] = {"title": "Text", "anyOf": [{"type": "string", "minLength": 1},
+                                                          {k: v for k, v in text.items() if k != "title"}]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "description": f"{where} (ssk-report). Dibuat dari model konten; tahun dan tanggal sebagai YYYY-MM-DD.",
             **{k: v for k, v in schema.items() if k != "description"}}
+
+
+def _properties(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The `properties` of the schema's object and of each of its definitions."""
+    for node in (schema, *schema.get("$defs", {}).values()):
+        if "properties" in node:
+            yield node["properties"]
+
+
+def split_description(description: str) -> tuple[str, str]:
+    """A field's description, "Label: help", as its label and its help text (model.Record)."""
+    label, _, help_text = description.partition(": ")
+    return label, help_text[:1].upper() + help_text[1:]
 

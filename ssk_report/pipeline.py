@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diff, history, keys, loader, parallel, plan, publish
+from . import admin, diff, history, keys, loader, parallel, plan, publish
 from .errors import ContentError
 from .loader import RawContent
 from .model import Content, Lang
@@ -35,6 +35,7 @@ class Settings:
     workers: int = 0  # processes for the PDFs; 0: one per core
     start_method: str | None = None  # multiprocessing's; None: the platform's default
     cache_dir: Path | None = None  # the store; None: the user's cache folder (store.default_folder)
+    cms_dir: Path = Path("cms")  # the browser editor's files, installed from npm by scripts/setup.sh
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def produce(settings: Settings, prepared: Prepared, progress: Progress | None = 
             documents = Pdfs(context, pool, progress).start(store)  # laid out beside the pages
             pages = Pages(context, (session or Session()).environments(context)).publish(out, store)
             SearchIndex(context).publish(out, store)
+            admin.Admin(context, settings.cms_dir).publish(out, store)
             printed = documents.publish(out, store)
     return Summary(pages.units, printed.units, time.perf_counter() - started, prepared.untranslated, pages.made,
                    printed.made)
@@ -152,7 +154,8 @@ def _saved(store: Store) -> Iterator[None]:
 def _fingerprint(settings: Settings, code: str, past: history.History) -> str:
     """What the whole output is made from: when it matches the last build's, there is nothing to do."""
     return keys.combine([code, keys.files_digest(settings.content_dir), repr(past),
-                         repr((settings.pdf, settings.strict, os.environ.get("SOURCE_DATE_EPOCH")))])
+                         repr((settings.pdf, settings.strict, os.environ.get("SOURCE_DATE_EPOCH"))),
+                         admin.installed_versions(settings.cms_dir) or ""])
 
 
 def _attachments(raw: RawContent, content: Content, past: history.History) -> tuple[Attached, ...]:

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import jinja2
 import watchfiles
 
+from . import admin
 from .errors import ContentError, Problem, SskError, UsageError
 from .pipeline import Session, Settings, Summary, prepare, produce
 from .products import RenderContext, replace_downloads
@@ -280,7 +281,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the site has no 404.html
             return self.send_error(404)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind == "text/html":
+        if kind == "text/html" and not path.startswith(f"/{admin.FOLDER}/"):  # a reload would lose a form's edits
             data = self.preview.decorate(data)
         self._send(status, f"{kind}; charset=utf-8" if kind.startswith("text/") else kind, data, body)
         return None

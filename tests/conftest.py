@@ -148,6 +148,12 @@ def xml_root(path: Path) -> ElementTree.Element:
     return ElementTree.parse(path).getroot()  # noqa: S314 - our own output, parsed to check it
 
 
+def site_pages(site: Path) -> list[Path]:
+    """Every page of a built site: its HTML files but the browser editor's (admin/), which is no page
+    of the site."""
+    return sorted(p for p in site.rglob("*.html") if not p.is_relative_to(site / "admin"))
+
+
 def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True, **settings: Any) -> Path:
     out = tmp / "output"
     build(Settings(content_dir=content_dir, templates_dir=TEMPLATES, out_dir=out, pdf=pdf, **settings))

@@ -3,7 +3,8 @@ requests, nothing from another host, nothing wider than a phone's screen at 360 
 folded on phones, a working language switcher and skip link, visible focus, axe-core (WCAG 2.2 AA
 and best practices) with no serious or critical violation at desktop and phone widths, a 404 page
 that works at any depth, a search page that says what to do when opened from the disk, and a light
-home page. Screenshots go to test-artifacts/screenshots/."""
+home page; and the browser editor, admin/: its regencies, its forms, and what a save writes. Screenshots
+go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -15,12 +16,21 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+import yaml
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from .conftest import CONTENT, ROOT, add_regency_values, run_build
+from ssk_report import admin
+from ssk_report.cli import main
+from ssk_report.model import Content
+from ssk_report.pipeline import Settings, load_content
+
+from .conftest import CONTENT, ROOT, add_regency_values, run_build, site_pages
+from .test_admin import INSTALL, cms_save, form_fields
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -118,7 +128,7 @@ class Watch:
 
 
 def all_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    return [p.relative_to(site).as_posix() for p in site_pages(site)]
 
 
 # Elements that stick out of the page sideways, the outermost of each (visually hidden text, clipped
@@ -550,3 +560,212 @@ def test_ranking_marks_and_focus_stay_visible_under_forced_colours(browser: Brow
         assert outline[0] != "none" and outline[1] >= 2, (selector, outline)
     page.screenshot(path=str(ARTIFACTS / "screenshots" / "issue24-forced-colours-ranking.png"), full_page=True)
     page.close()
+
+
+# ---- The browser editor (admin/) ------------------------------------------------------------------------
+# On its test backend: Sveltia CMS's "test-repo", which keeps the repository's files in the browser's own
+# storage (the origin private file system) and reads and writes them with the same code as its
+# local-folder mode. The page's configuration is the one the build wrote, its backend set to the test
+# one; the content is the Kalteng content, copied into the browser's storage first. What the editor
+# writes is compared with what the round-trip tests (tests/test_admin.py) take it to write.
+
+STORE = "sveltia-cms-test"  # the test backend's folder in the origin private file system
+WRITE = """async ([folder, files]) => {
+  let top = await navigator.storage.getDirectory();
+  for (const name of folder.split('/')) top = await top.getDirectoryHandle(name, {create: true});
+  for (const [path, text] of Object.entries(files)) {
+    let here = top;
+    const parts = path.split('/');
+    for (const part of parts.slice(0, -1)) here = await here.getDirectoryHandle(part, {create: true});
+    const writer = await (await here.getFileHandle(parts.at(-1), {create: true})).createWritable();
+    await writer.write(text);
+    await writer.close();
+  }
+}"""
+READ = """async ([folder, path]) => {
+  let here = await navigator.storage.getDirectory();
+  const folders = [...folder.split('/'), ...path.split('/').slice(0, -1)];
+  for (const name of folders) here = await here.getDirectoryHandle(name);
+  return await (await (await here.getFileHandle(path.split('/').at(-1))).getFile()).text();
+}"""
+KALTENG = {f"content/{p.relative_to(CONTENT).as_posix()}": p.read_text() for p in sorted(CONTENT.rglob("*"))
+           if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def editor(browser: Browser, server: str, site: Path) -> Iterator[tuple[Page, Watch]]:
+    """The admin page, signed in to the test backend holding the Kalteng content, shared by this
+    module's tests (each edits a file of its own); nothing from another host is fetched (such a
+    request is refused and reported)."""
+    assert (site / "admin" / "index.html").is_file(), INSTALL
+    config = yaml.safe_load((site / "admin" / "config.yml").read_text())
+    context: BrowserContext = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(lambda url: not url.startswith(server), lambda route: route.abort())
+    context.route("**/admin/config.yml*", lambda route: route.fulfill(
+        content_type="application/yaml", body=yaml.safe_dump({**config, "backend": {"name": "test-repo"}})))
+    page = context.new_page()
+    watch = Watch(page, server)
+    page.goto(server + "404.html")  # a light page of the same site: its storage is the editor's
+    page.evaluate(WRITE, [STORE, KALTENG])
+    page.goto(server + "admin/")
+    page.get_by_role("button", name="Work with Test Repository").click()
+    page.get_by_role("treeitem", name="Kabupaten/kota").wait_for()
+    yield page, watch
+    context.close()
+
+
+def open_entry(page: Page, server: str, path: str) -> None:
+    page.goto(f"{server}admin/#/collections/{path}")
+    page.get_by_role("button", name="Save").wait_for()
+
+
+def form_section(page: Page, name: str) -> Locator:
+    """A top-level field's section of the open form. The editor draws a field only once it nears the
+    view: the last one drawn is scrolled to until this one is."""
+    section = page.locator(f"section[data-key-path='{name}']")
+    for _ in range(30):
+        if section.count():
+            break
+        page.locator("section[data-key-path]:not([data-key-path*='.'])").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(100)
+    return section
+
+
+def save(page: Page, folder: str, path: str) -> str:
+    """Save the form; the file as written, once it differs from what it was (the "Entry saved." of an
+    earlier save may still be showing)."""
+    page.get_by_role("button", name="Save").click()
+    before = KALTENG[path]
+    for _ in range(100):
+        with contextlib.suppress(PlaywrightError):  # read while the editor writes it
+            saved: str = page.evaluate(READ, [folder, path])
+            if saved != before:
+                return saved
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} was not saved")
+
+
+def test_the_regency_collection_lists_the_14_regencies(editor: tuple[Page, Watch], content: Content) -> None:
+    page, watch = editor
+    page.get_by_role("treeitem", name="Kabupaten/kota").click()
+    rows = page.get_by_role("grid", name="Entries").get_by_role("row")
+    rows.first.wait_for()
+    listed = [row.get_attribute("aria-label") or row.inner_text().strip() for row in rows.all()]
+    assert listed == sorted(r.name for r in content.regencies)
+    assert len(listed) == 14
+    assert watch.problems == []
+
+
+def test_a_regency_form_shows_the_models_fields_with_their_indonesian_labels(editor: tuple[Page, Watch],
+                                                                            server: str, content: Content) -> None:
+    page, watch = editor
+    open_entry(page, server, f"{admin.REGENCIES}/entries/lamandau")
+    fields = form_fields(content, "regency")
+    for field in fields:
+        section = form_section(page, field["name"])
+        assert section.count() == 1, field["name"]
+        assert section.get_by_text(field["label"], exact=True).first.is_visible(), field["name"]
+    assert page.get_by_role("textbox", name="Ibu kota").input_value() == "Nanga Bulik"
+    assert page.get_by_text("Kota pusat pemerintahan; kosong bila belum diketahui.").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-regency.png"))
+    assert watch.problems == []
+
+
+def test_an_edit_saved_through_the_form_changes_only_that_value_and_validates(
+        editor: tuple[Page, Watch], server: str, site: Path, content: Content, tmp_path: Path) -> None:
+    page, watch = editor
+    open_entry(page, server, f"{admin.REGENCIES}/entries/katingan")
+    page.get_by_role("textbox", name="Ibu kota").fill("Kasongan (uji)")
+    saved = save(page, STORE, "content/regencies/katingan.yaml")
+    original = KALTENG["content/regencies/katingan.yaml"]
+    # The file is what the round-trip tests take the editor to write (tests/cms_save.mjs)
+    edit = [["capital"], "Kasongan (uji)"]
+    assert saved == cms_save(site / admin.FOLDER, content, [("regency", original, [edit])])[0]
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    (copy / "regencies" / "katingan.yaml").write_text(saved)
+    assert main(["validate", "--content", str(copy)]) == 0
+    edited = load_content(Settings(content_dir=copy))
+    expected = [r.model_copy(update={"capital": "Kasongan (uji)"}) if r.slug == "katingan" else r
+                for r in content.regencies]
+    assert edited.model_dump() == content.model_copy(update={"regencies": expected}).model_dump()
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize(("kind", "path", "entry", "label", "value", "edit"), [
+    ("clinic", "content/clinics/2025-cc7.yaml", f"{admin.CLINICS}/entries/2025-cc7", "Kota", "Palangka Raya (uji)",
+     [["city"], "Palangka Raya (uji)"]),
+    ("sources", "content/sources.yaml", f"{admin.SETTINGS}/entries/sumber", None, None, None),
+    ("page", "content/pages/tentang.md", f"{admin.PAGES}/entries/tentang", "Judul", "Tentang Situs Ini (uji)",
+     [["title"], "Tentang Situs Ini (uji)"]),
+])
+def test_other_forms_save_as_the_round_trip_tests_expect(editor: tuple[Page, Watch], server: str, site: Path,
+                                                         content: Content, kind: str, path: str, entry: str,
+                                                         label: str | None, value: str | None, edit: Any) -> None:
+    """A clinic (dates, lists, texts, relations), the list of sources and a page (one file per
+    language): saved by the form as tests/cms_save.mjs saves them."""
+    page, watch = editor
+    open_entry(page, server, entry)
+    if label is None:  # a list of records, folded: the first is opened
+        page.get_by_role("button", name="Expand All").first.click()
+        label, value, edit = "Judul", "Judul uji", [["sources", 0, "title"], "Judul uji"]
+    page.get_by_role("textbox", name=label).first.fill(value)
+    saved = save(page, STORE, path)
+    original = KALTENG[path]
+    if kind == "page":  # the editor's own format: the edit made by hand, as a person would
+        expected = original.replace("title: Tentang Situs Ini\n", f"title: {value}\n")
+        assert expected != original
+        assert saved == cms_save(site / admin.FOLDER, content, [("page", expected, [])])[0] == expected
+        assert page.evaluate(READ, [STORE, "content/pages/tentang.en.md"]) == KALTENG["content/pages/tentang.en.md"]
+    else:
+        assert saved == cms_save(site / admin.FOLDER, content, [(kind, original, [edit])])[0]
+    assert watch.problems == []
+
+
+def test_on_a_laptop_the_editor_works_on_the_repository_folder(browser: Browser, server: str, site: Path,
+                                                               content: Content) -> None:
+    """The Kalteng site names no git host: on this machine's address (as `ssk-report serve` serves
+    it) the page offers the local-folder mode only, with the configuration the build wrote. The
+    folder a person would pick is played by a folder of the browser's own storage."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(lambda url: not url.startswith(server), lambda route: route.abort())
+    context.add_init_script("window.showDirectoryPicker = async () =>"
+                            " (await navigator.storage.getDirectory()).getDirectoryHandle('ssk-report');")
+    page = context.new_page()
+    watch = Watch(page, server)
+    page.goto(server + "404.html")
+    page.evaluate(WRITE, ["ssk-report", {**KALTENG, ".git/HEAD": "ref: refs/heads/main\n"}])
+    page.goto(server + "admin/")
+    page.get_by_role("button", name="Work with Local Repository").wait_for()
+    assert [b.inner_text() for b in page.get_by_role("button").all() if b.is_visible()] == [
+        "Work with Local Repository"]  # not the git host's sign-in: none is configured
+    page.get_by_role("button", name="Work with Local Repository").click()
+    open_entry(page, server, f"{admin.REGENCIES}/entries/seruyan")
+    page.get_by_role("textbox", name="Ibu kota").fill("Kuala Pembuang (uji)")
+    saved = save(page, "ssk-report", "content/regencies/seruyan.yaml")
+    original = KALTENG["content/regencies/seruyan.yaml"]
+    edit = [["capital"], "Kuala Pembuang (uji)"]
+    assert saved == cms_save(site / admin.FOLDER, content, [("regency", original, [edit])])[0]
+    assert watch.problems == []
+    context.close()
+
+
+def test_published_without_a_git_host_the_page_says_how_to_edit_on_a_laptop(browser: Browser,
+                                                                            site: Path) -> None:
+    """At the site's public address, with no git host to sign in to, the page explains instead of
+    starting an editor that cannot save anywhere."""
+    public = "https://kalteng.example/"
+
+    def published(route: Route) -> None:
+        path = route.request.url.removeprefix(public)
+        route.fulfill(path=site / (path + "index.html" if path.endswith("/") else path))
+
+    context = browser.new_context()
+    context.route(f"{public}**", published)
+    page = context.new_page()
+    page.goto(f"{public}admin/")
+    note = page.locator("#ssk-local-only")
+    assert note.is_visible() and "ssk-report serve" in note.inner_text()
+    assert page.get_by_role("button").count() == 0
+    context.close()

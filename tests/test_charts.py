@@ -33,7 +33,7 @@ from ssk_report.model import (
 )
 from ssk_report.pipeline import Settings, load_content
 
-from .conftest import render_output, run_build
+from .conftest import render_output, run_build, site_pages
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -621,7 +621,7 @@ def test_timeline_without_cohort_years_says_belum_ada_data(site: Path) -> None:
 
 def test_every_chart_has_title_desc_and_its_table_first(site: Path) -> None:
     seen = 0
-    for path in sorted(site.rglob("*.html")):
+    for path in site_pages(site):
         root = page(site, path.relative_to(site).as_posix())
         for fig in root.iter("figure"):
             if "chart" not in (fig.get("class") or "").split():
@@ -684,21 +684,21 @@ def test_map_is_optional(tmp_path: Path, content_dir: Path) -> None:
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("  lamandau: [0, 1]", "  lamandau: [1, 1]",
-     "content/map.yaml:12:3: tiles.seruyan: sel [1, 1] sudah dipakai oleh lamandau (baris 11); pilih sel lain"),
+     "content/map.yaml:9:3: tiles.seruyan: sel [1, 1] sudah dipakai oleh lamandau (baris 8); pilih sel lain"),
     ("  lamandau: [0, 1]", "  lamandu: [0, 1]",  # problems are listed in line order
-     "content/map.yaml:9:1: tiles: kabupaten/kota belum ditempatkan di peta: lamandau"
+     "content/map.yaml:6:1: tiles: kabupaten/kota belum ditempatkan di peta: lamandau"
      " (tambahkan baris 'slug: [kolom, baris]' untuk masing-masing)\n"
-     "content/map.yaml:11:3: tiles.lamandu: kabupaten/kota tidak dikenal (\"lamandu\", seharusnya salah satu dari: "
+     "content/map.yaml:8:3: tiles.lamandu: kabupaten/kota tidak dikenal (\"lamandu\", seharusnya salah satu dari: "
      "barito-selatan, barito-timur, barito-utara, gunung-mas, kapuas, katingan, kotawaringin-barat, "
      "kotawaringin-timur, lamandau, murung-raya, palangka-raya, pulang-pisau, seruyan, sukamara)"),
     ("  lamandau: [0, 1]\n", "",
-     "content/map.yaml:9:1: tiles: kabupaten/kota belum ditempatkan di peta: lamandau"
+     "content/map.yaml:6:1: tiles: kabupaten/kota belum ditempatkan di peta: lamandau"
      " (tambahkan baris 'slug: [kolom, baris]' untuk masing-masing)"),
     ("  lamandau: [0, 1]", "  lamandau: [0]",
-     "content/map.yaml:11:3: tiles.lamandau: posisi harus [kolom, baris], dua bilangan bulat 0 sampai 49"
+     "content/map.yaml:8:3: tiles.lamandau: posisi harus [kolom, baris], dua bilangan bulat 0 sampai 49"
      " (tertulis [0])"),
     ("layout: tile-grid", "layout: choropleth",
-     "content/map.yaml:5:1: layout: nilai tidak dikenal (tertulis \"choropleth\","
+     "content/map.yaml:2:1: layout: nilai tidak dikenal (tertulis \"choropleth\","
      " seharusnya salah satu dari: 'tile-grid')"),
 ])
 def test_map_yaml_problems_are_located_and_explained(content_dir: Path, edit: Callable[[str, str, str], None],

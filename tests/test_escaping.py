@@ -16,7 +16,7 @@ from ssk_report import opendata
 from ssk_report.errors import ContentError
 from ssk_report.pipeline import Settings, load_content
 
-from .conftest import CONTENT, run_build, xml_root
+from .conftest import CONTENT, run_build, site_pages, xml_root
 from .test_opendata import read_xlsx
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -66,7 +66,7 @@ def test_each_feed_is_valid_xml_holding_the_values_as_written(hostile: Path, fee
 
 def test_the_sitemap_and_robots_are_valid_with_hostile_values(hostile: Path) -> None:
     urls = xml_root(hostile / "sitemap.xml").findall(f"{SITEMAP}url")
-    assert len(urls) == len([p for p in hostile.rglob("*.html") if p.name != "404.html"])
+    assert len(urls) == len([p for p in site_pages(hostile) if p.name != "404.html"])
     assert (hostile / "robots.txt").read_text().splitlines()[-1] == f"Sitemap: {BASE}/sitemap.xml"
 
 

@@ -16,7 +16,7 @@ from ssk_report import i18n
 from ssk_report.errors import ContentError
 from ssk_report.pipeline import Settings, build
 
-from .conftest import CONTENT, ROOT, TEMPLATES, run_build
+from .conftest import CONTENT, ROOT, TEMPLATES, run_build, site_pages
 
 PO = ROOT / "ssk_report" / "locale" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -54,14 +54,14 @@ def head(path: Path) -> Head:
 
 
 def test_every_page_exists_in_both_languages(site: Path) -> None:
-    indonesian = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.is_relative_to(site / "en")}
+    indonesian = {p.relative_to(site).as_posix() for p in site_pages(site) if not p.is_relative_to(site / "en")}
     english = {p.relative_to(site / "en").as_posix() for p in (site / "en").rglob("*.html")}
     assert indonesian == english
     assert len(indonesian) > 20
 
 
 def test_switcher_and_alternates_link_to_the_same_page(site: Path) -> None:
-    for page in site.rglob("*.html"):
+    for page in site_pages(site):
         relative = page.relative_to(site).as_posix()
         info = head(page)
         other = "id" if relative.startswith("en/") else "en"

@@ -22,7 +22,7 @@ from ssk_report import plan
 from ssk_report.model import Content, Text
 from ssk_report.pipeline import Settings, load_content
 
-from .conftest import CONTENT, add_regency_values, render_output, run_build
+from .conftest import CONTENT, add_regency_values, render_output, run_build, site_pages
 
 Values = dict[str, dict[str, dict[int, float]]]
 
@@ -151,7 +151,7 @@ def check_charts(out: Path) -> int:
     serves several) equal its data table's, column by column; its SVG link resolves to the picture the
     page draws. Returns how many charts were checked."""
     checked = 0
-    for page_path in sorted(out.rglob("*.html")):
+    for page_path in site_pages(out):
         page = parse(page_path)
         for figure in page.iter("figure"):
             if "chart" not in (figure.get("class") or "").split():
@@ -264,7 +264,7 @@ def test_accessibility_contact_comes_from_site_yaml(content: Content) -> None:
 
 
 def test_every_page_links_the_accessibility_statement_from_its_footer(site: Path) -> None:
-    for page in sorted(site.rglob("*.html")):
+    for page in site_pages(site):
         footer = parse(page).find(".//footer")
         assert footer is not None, page
         hrefs = [a.get("href") or "" for a in footer.iter("a")]
@@ -283,7 +283,7 @@ def test_every_page_has_its_own_social_card_when_base_url_is_set(tmp_path: Path,
     site_yaml.write_text(site_yaml.read_text().replace("base_url: null", "base_url: https://contoh.invalid/ppsp"))
     out = run_build(tmp_path, content_dir, pdf=False)
     titles = set()
-    for page in sorted(out.rglob("*.html")):
+    for page in site_pages(out):
         tags = meta(parse(page))
         title = parse(page).find(".//title")
         assert title is not None
@@ -297,7 +297,7 @@ def test_every_page_has_its_own_social_card_when_base_url_is_set(tmp_path: Path,
 
 
 def test_no_social_card_without_base_url(site: Path) -> None:
-    assert not [p for p in site.rglob("*.html") if re.search(r'property="og:|name="twitter:', p.read_text())]
+    assert not [p for p in site_pages(site) if re.search(r'property="og:|name="twitter:', p.read_text())]
 
 
 # ---- The report's annex ---------------------------------------------------------------------------

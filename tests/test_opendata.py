@@ -19,7 +19,7 @@ import pytest
 import yaml
 from frictionless import validate
 
-from ssk_report import opendata
+from ssk_report import editors, opendata
 from ssk_report.model import Content
 
 from .conftest import CONTENT, run_build
@@ -232,12 +232,8 @@ def plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))
 
 
-CONTENT_FILES = {
-    "site": ["site.yaml"], "sources": ["sources.yaml"], "milestones": ["milestones.yaml"],
-    "indicators": ["indicators.yaml"], "map": ["map.yaml"],
-    "regency": [f"regencies/{p.name}" for p in sorted((CONTENT / "regencies").glob("*.yaml"))],
-    "clinic": [f"clinics/{p.name}" for p in sorted((CONTENT / "clinics").glob("*.yaml"))],
-}
+CONTENT_FILES = {kind: [p.relative_to(CONTENT).as_posix() for p in sorted(CONTENT.glob(where))]
+                 for kind, where in editors.CONTENT_FILES.items()}
 
 
 @pytest.mark.parametrize("kind", sorted(opendata.schemas()))

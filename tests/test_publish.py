@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CONTENT, run_build, xml_root
+from .conftest import CONTENT, run_build, site_pages, xml_root
 from .test_history import git
 from .test_i18n import head
 
@@ -31,7 +31,7 @@ def test_with_base_url(tmp_path: Path, content_dir: Path) -> None:
     out = run_build(tmp_path, content_dir, pdf=False)
     sitemap = xml.dom.minidom.parse(str(out / "sitemap.xml"))  # noqa: S318 - our own output
     locations = {n.firstChild.data for n in sitemap.getElementsByTagName("loc")}
-    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html"}
+    pages = {p.relative_to(out).as_posix() for p in site_pages(out) if p.name != "404.html"}
     assert locations == {f"{BASE}/{page}" for page in pages}
     assert (out / "robots.txt").read_text().endswith(f"Sitemap: {BASE}/sitemap.xml\n")
     feed = xml.dom.minidom.parse(str(out / "feed.xml"))  # noqa: S318 - our own output

@@ -122,6 +122,15 @@ def test_served_html_has_the_reload_script_the_file_on_disk_does_not(make_previe
     assert PANEL.encode() not in body
 
 
+def test_the_browser_editor_is_served_as_it_is_with_no_reload(make_preview: MakePreview, output: Path) -> None:
+    """A save in the editor changes content/ and so rebuilds the site: a reload would lose the form."""
+    assert (output / "admin" / "index.html").is_file(), "the browser editor's files: scripts/setup.sh --test"
+    _, url = make_preview()
+    status, headers, body = get(url, "/admin/")
+    assert (status, headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+    assert body == (output / "admin" / "index.html").read_bytes()
+
+
 def test_assets_and_downloads_are_served_byte_for_byte(make_preview: MakePreview, output: Path) -> None:
     _, url = make_preview()
     for path, kind in [("assets/style.css", "text/css; charset=utf-8"), ("assets/favicon.svg", "image/svg+xml"),

@@ -42,6 +42,8 @@ def test_make_works_with_debians_python_from_a_virtual_environment_and_again_at_
     assert "setup: installing ssk-report into .venv/ (pip)" in first.stdout
     assert "Konten valid: 14 kabupaten/kota, 3 coaching clinic." in first.stdout
     assert (clone / ".venv" / "bin" / "ssk-report").is_file()
+    assert "setup: installing the browser editor's files into cms/node_modules/ (npm)" in first.stdout
+    assert (clone / "cms" / "node_modules" / "@sveltia" / "cms" / "dist" / "sveltia-cms.js").is_file()
     # Run again, setup finds everything in place and installs nothing.
     second = make("validate", clone)
     assert second.returncode == 0, second.stdout + second.stderr

@@ -14,7 +14,7 @@ import pytest
 from ssk_report.model import Content
 from ssk_report.plan import plan
 
-from .conftest import render_output, run_build
+from .conftest import render_output, run_build, site_pages
 
 
 class Links(HTMLParser):
@@ -44,7 +44,7 @@ def parsed(path: Path) -> Links:
 
 
 def html_files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.html"))
+    return site_pages(root)
 
 
 def test_one_page_per_regency_clinic_and_content_page_in_each_language(site: Path, content: Content) -> None:

@@ -36,7 +36,7 @@ def test_typo_in_a_key_suggests_the_right_one(content_dir: Path, edit: Edit) -> 
     assert problems(content_dir) == [
         f"content/regencies/lamandau.yaml:{line_of(content_dir, 'regencies/lamandau.yaml', 'm4_yaer')}:3:"
         " ppsp.m4_yaer: kunci tidak dikenal 'm4_yaer'; mungkin maksudnya"
-        " 'm4_year'? (yang diizinkan: m1_m3_source, m1_m3_year, m4_year, source)"
+        " 'm4_year'? (yang diizinkan: m1_m3_source, m1_m3_year, m4_year, note, source)"
     ]
 
 
@@ -197,8 +197,9 @@ def test_every_problem_in_every_file_in_one_run(content_dir: Path, edit: Edit) -
 
 def test_slug_key_is_not_allowed(content_dir: Path, edit: Edit) -> None:
     edit("regencies/lamandau.yaml", "name: Lamandau", "slug: lamandau\nname: Lamandau")
+    line = line_of(content_dir, "regencies/lamandau.yaml", "slug: lamandau")
     assert problems(content_dir) == [
-        "content/regencies/lamandau.yaml:1:1: slug: slug diambil dari nama berkas; hapus kunci ini"
+        f"content/regencies/lamandau.yaml:{line}:1: slug: slug diambil dari nama berkas; hapus kunci ini"
     ]
 
 
