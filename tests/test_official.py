@@ -5,6 +5,7 @@ handout, every PDF tagged. Read back from the suite's full build, or from a docu
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from ssk_report.diff import ChangeLog
 from ssk_report.errors import ContentError
 from ssk_report.history import History
 from ssk_report.model import Content
+from ssk_report.opendata import data_files
 from ssk_report.pipeline import Settings, load_content, prepare
 from ssk_report.plan import plan
 from ssk_report.products import RenderContext
@@ -149,6 +151,8 @@ def test_the_emblem_is_drawn_from_a_checked_image_inside_the_content(content_dir
     reader = PdfReader(io.BytesIO(lay_out(content, "laporan/2025-cc1.pdf")))  # the shortest report
     images = reader.pages[0]["/Resources"].get("/XObject", {})
     assert any(x.get_object()["/Subtype"] == "/Image" for x in images.values())
+    whole = json.loads(data_files(content)["data/ssk-report.json"])  # the image is no open data
+    assert "emblem" not in whole["content"] and whole["content"]["site"]["emblem"] == "gambar/lambang.png"
 
 
 @pytest.mark.parametrize(("emblem", "file", "message"), [
