@@ -350,7 +350,7 @@ def _everything(content: Content) -> dict[str, Any]:
         "generator": "ssk-report",
         "as_of": content.site.as_of.isoformat(),
         "licence": content.site.licence,
-        "content": content.model_dump(mode="json"),
+        "content": content.model_dump(mode="json", exclude={"emblem"}),  # the covers' image: no data
         "derived": {
             "year": content.year,
             "province": {
