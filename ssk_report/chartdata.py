@@ -50,9 +50,8 @@ def tables(content: Content) -> list[Table]:
     statuses = content.statuses
     found = [
         Table("grafik-peta", _inside(csv_path("peta")), "Peta tahap PPSP kabupaten/kota: data grafik",
-              (SLUG, STAGE, PROGRESS, Column("map_column", "integer", "Kolom kotak di peta skematis (dari 1)"),
-               Column("map_row", "integer", "Baris kotak di peta skematis (dari 1)"), NAME),
-              tuple((s.regency.slug, s.stage.value, s.progress_year, *_cell(content, s), _name(s.regency))
+              (SLUG, STAGE, PROGRESS, NAME),
+              tuple((s.regency.slug, s.stage.value, s.progress_year, _name(s.regency))
                     for s in statuses if content.map and s.regency.slug in content.map.tiles), ("slug",)),
         Table("grafik-tahap", _inside(csv_path("tahap")), "Kabupaten/kota per tahap: data grafik",
               (STAGE, COUNT, SLUGS),
@@ -114,12 +113,6 @@ def _ranked(r: Ranking) -> Iterable[tuple[Cell, ...]]:
     for e in r.ranked:
         yield (r.indicator.id, e.rank, e.regency.slug, e.observation.value, e.observation.year, e.observation.source,
                _name(e.regency))
-
-
-def _cell(content: Content, status: RegencyStatus) -> tuple[int, int]:
-    assert content.map is not None
-    column, row = content.map.tiles[status.regency.slug]
-    return column + 1, row + 1
 
 
 def _slugs(statuses: Iterable[RegencyStatus]) -> str:

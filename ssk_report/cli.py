@@ -171,6 +171,10 @@ def _run(args: argparse.Namespace) -> int:
     if summary.untranslated:
         print(f"Catatan: {summary.untranslated} teks konten belum diterjemahkan ke bahasa Inggris; edisi bahasa"
               " Inggris menampilkannya dalam bahasa Indonesia dengan tanda (--strict menjadikannya galat).")
+    if summary.blanks:
+        print("Belum diisi di konten, dicetak sebagai garis kosong untuk diisi tangan pada laporan"
+              " (site.yaml, atau berkas coaching clinic-nya):")
+        print("\n".join(f"  {line}" for line in summary.blanks))
     return 0
 
 

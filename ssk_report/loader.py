@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 import yaml
 
 from .errors import Problem
+from .model import EMBLEM_PATTERN
 
 # libyaml's C parser is ~5x faster; the pure-Python one is the fallback, with identical results.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,6 +31,7 @@ MAX_DEPTH = 16
 TOO_DEEP = f"struktur bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat); sederhanakan isinya"
 FRONT_MATTER = "---"
 TRANSLATION_SUFFIX = ".en"  # tentang.md is Indonesian; tentang.en.md, if present, is its English text
+FOREWORD_SUFFIX = ".pengantar"  # clinics/2025-cc7.pengantar.md: the foreword of that clinic's report
 
 Location = tuple[str | int, ...]
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -48,6 +50,7 @@ class RawDocument:
     # so the rest of the file is still checked and the same mistake is not reported twice.
     reported: frozenset[Location] = frozenset()
     translation: RawDocument | None = None  # the English companion of a Markdown file (<slug>.en.md)
+    foreword: RawDocument | None = None  # a clinic's <slug>.pengantar.md, with its own translation
 
     def locate(self, loc: Location) -> tuple[int, int]:
         """Position of `loc`, or of the nearest enclosing field that has one."""
@@ -356,8 +359,8 @@ class _Reader:
             if kind in ("symlink", "other"):
                 self.fail(relative, _REFUSED[kind])
 
-    def text(self, relative: str) -> str | None:
-        """The file as text, or None after recording why it cannot be read."""
+    def data(self, relative: str) -> bytes | None:
+        """The bytes of a regular file within MAX_FILE_BYTES, or None after recording why not."""
         kind = self.tree.kind(relative)
         if kind != "file":
             self.fail(relative, _REFUSED[kind])
@@ -371,6 +374,21 @@ class _Reader:
         if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
             size = max(size, len(raw))
             self.fail(relative, f"berkas terlalu besar ({size:,} byte; paling besar {MAX_FILE_BYTES:,} byte)")
+            return None
+        return raw
+
+    def binary(self, relative: str) -> ContentFile | None:
+        """A file read as it is (an image), recorded among the files the content is made from."""
+        raw = self.data(relative)
+        if raw is None:
+            return None
+        self.files.append(ContentFile(relative, raw))
+        return self.files[-1]
+
+    def text(self, relative: str) -> str | None:
+        """The file as text, or None after recording why it cannot be read."""
+        raw = self.data(relative)
+        if raw is None:
             return None
         if raw.startswith(b"\xef\xbb\xbf"):
             self.fail(relative, "berkas diawali BOM; simpan sebagai UTF-8 tanpa BOM")
@@ -485,6 +503,7 @@ class RawContent:
     regency_files: frozenset[str] = frozenset()
     provinces: RawDocument | None = None  # content/provinces.yaml, only for a national site
     map: RawDocument | None = None  # content/map.yaml, optional (issue 5)
+    emblem: ContentFile | None = None  # the image site.yaml's `emblem` names, read like any content file
     # Every file the loader read, by path, with the very bytes it parsed: each one a regular file
     # inside the content folder (never through a link) within MAX_FILE_BYTES. This is the whole of
     # what the content is made from, and the only files an archival PDF may carry (docs/security.md).
@@ -515,7 +534,7 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
         english = f"clinics/{doc.stem}{TRANSLATION_SUFFIX}.md"
         english_body = companion(english)
         translation = RawDocument(reader.shown(english), doc.stem, {}, {}, body=english_body) if english_body else None
-        clinics.append(replace(doc, body=body, translation=translation))
+        clinics.append(replace(doc, body=body, translation=translation, foreword=_foreword(reader, doc.stem)))
     pages = []
     for path in reader.listing("pages", ".md"):
         page = reader.markdown(path)
@@ -525,9 +544,10 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
         if page is not None:
             pages.append(page)
     _orphan_translations(tree, reader)
+    site = single("site.yaml")
     content = RawContent(
         root=source if isinstance(source, Path) else Path(tree.shown),
-        site=single("site.yaml"),
+        site=site,
         sources=single("sources.yaml"),
         milestones=single("milestones.yaml"),
         indicators=single("indicators.yaml"),
@@ -537,18 +557,56 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
         regency_files=frozenset(_stem(p) for p in regency_paths),
         provinces=optional("provinces.yaml"),  # only for a national site
         map=optional("map.yaml"),  # open data (issue 5): the schematic map's tile positions; a province may have none
+        emblem=_emblem(reader, site),
         files=tuple(sorted(reader.files, key=lambda f: f.path)),
     )
     # A link inside a folder the loader reads is found twice: by the scan and by the reading.
     return content, list(dict.fromkeys(problems))
 
 
+def _foreword(reader: _Reader, stem: str) -> RawDocument | None:
+    """A clinic report's foreword, clinics/<slug>.pengantar.md, and its English text, if present."""
+    relative = f"clinics/{stem}{FOREWORD_SUFFIX}.md"
+    if reader.tree.kind(relative) is None or (body := reader.text(relative)) is None:
+        return None
+    english = f"clinics/{stem}{FOREWORD_SUFFIX}{TRANSLATION_SUFFIX}.md"
+    english_body = reader.text(english) if reader.tree.kind(english) is not None else None
+    translation = RawDocument(reader.shown(english), stem, {}, {}, body=english_body) if english_body else None
+    return RawDocument(reader.shown(relative), stem, {}, {}, body=body, translation=translation)
+
+
+EMBLEM_RE = re.compile(EMBLEM_PATTERN)
+
+
+def _emblem(reader: _Reader, site: RawDocument | None) -> ContentFile | None:
+    """The image site.yaml's `emblem` names: a file inside the content folder, read and checked like
+    every content file (whether it is an image is checked in validate.py). A name of another shape is
+    reported by validation."""
+    name = site.data.get("emblem") if site is not None else None
+    if not isinstance(name, str) or not EMBLEM_RE.fullmatch(name):
+        return None
+    if reader.tree.kind(name) is None:
+        assert site is not None
+        reader.problems.append(site.problem(("emblem",), f"berkas gambar tidak ditemukan: {reader.shown(name)}"
+                                                         " (tulis nama berkas di dalam folder konten, atau null)"))
+        return None
+    return reader.binary(name)
+
+
 def _orphan_translations(tree: Tree, reader: _Reader) -> None:
-    """An English file whose Indonesian original is missing (renamed, or a typo in its name)."""
+    """An English file whose Indonesian original is missing (renamed, or a typo in its name), and a
+    clinic's foreword without its clinic."""
     for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
         for name in tree.names(folder):
             if name.endswith(f"{TRANSLATION_SUFFIX}.md") and not name.startswith("."):
                 stem = name.removesuffix(f"{TRANSLATION_SUFFIX}.md")
-                if tree.kind(f"{folder}/{stem}{original}") is None:
+                own = ".md" if stem.endswith(FOREWORD_SUFFIX) else original  # a foreword's English text
+                if tree.kind(f"{folder}/{stem}{own}") is None:
                     reader.fail(f"{folder}/{name}",
-                                f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{original}")
+                                f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{own}")
+    for name in tree.names("clinics"):
+        if name.endswith(f"{FOREWORD_SUFFIX}.md") and not name.startswith("."):
+            stem = name.removesuffix(f"{FOREWORD_SUFFIX}.md")
+            if tree.kind(f"clinics/{stem}.yaml") is None:
+                reader.fail(f"clinics/{name}",
+                            f"kata pengantar tanpa coaching clinic; seharusnya ada clinics/{stem}.yaml")

@@ -11,7 +11,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -173,6 +173,58 @@ class Cms(Record):
         return self
 
 
+# A civil servant's number (NIP): 18 digits, often written in groups of 8, 6, 1 and 3.
+Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{8} ?[0-9]{6} ?[0-9] ?[0-9]{3}$")]
+# An image inside the content folder, named relative to it: no "..", no absolute path, no odd characters.
+EMBLEM_PATTERN = r"^(?:[A-Za-z0-9][A-Za-z0-9_-]*/)*[A-Za-z0-9][A-Za-z0-9_.-]*\.(?:png|PNG|jpg|JPG|jpeg|JPEG)$"
+
+
+class Signatory(Record):
+    """Who approves the clinic reports on their approval page (Lembar Pengesahan), and where. Each
+    printed field is optional: a value not recorded prints as a line to fill in by hand (the name and
+    NIP of an official are often not public)."""
+
+    position: Text | None = Field(None, description="Jabatan: jabatan pengesah, mis. Ketua Pokja PPSP Provinsi;"
+                                  " kosong: dicetak sebagai garis untuk diisi tangan.")
+    name: NonEmpty | None = Field(None, description="Nama: nama pengesah; kosong bila tidak tercatat atau tidak"
+                                  " diumumkan: dicetak sebagai garis untuk diisi tangan.")
+    nip: Nip | None = Field(None, description="NIP: nomor induk pegawai pengesah, 18 angka (boleh dikelompokkan"
+                            ' 8 6 1 3, mis. "19700101 199503 1 001", dalam YAML ditulis dengan tanda kutip); kosong'
+                            " bila tidak tercatat atau tidak diumumkan.")
+    place: NonEmpty | None = Field(None, description="Tempat: kota tempat laporan disahkan; kosong: dicetak sebagai"
+                                   " garis untuk diisi tangan.")
+    # Not printed: what an editor should know of the values above (a YAML comment would be lost by the form).
+    note: Text | None = Field(None, description="Catatan: keterangan tentang isian di atas, mis. mengapa nama"
+                              " kosong atau dari mana tempatnya diambil; tidak dicetak.")
+
+    # The fields the approval page prints (the note is not one of them).
+    PRINTED: ClassVar[tuple[str, ...]] = ("position", "name", "nip", "place")
+
+
+class ClinicSignatory(Signatory):
+    """A clinic report's own approval: any field written here replaces site.yaml's (the office holder
+    at the time of that clinic), and the date it was approved."""
+
+    date: dt.date | None = Field(None, description="Tanggal: tanggal pengesahan laporan (YYYY-MM-DD); kosong:"
+                                 " dicetak sebagai garis untuk diisi tangan.")
+
+    PRINTED: ClassVar[tuple[str, ...]] = (*Signatory.PRINTED, "date")
+
+
+class Emblem(Record):
+    """The image drawn on the reports' covers (site.yaml `emblem`), as read and checked by the build:
+    a PNG or JPEG file inside the content folder, carried as a data: URL so that the PDF reads no
+    file outside the templates folder."""
+
+    path: str  # relative to the content folder
+    media_type: Literal["image/png", "image/jpeg"]
+    base64: str
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.media_type};base64,{self.base64}"
+
+
 class Site(Record):
     title: Text = Field(description="Judul situs: ditampilkan di setiap halaman.")
     description: Text = Field(description="Deskripsi: satu atau dua kalimat tentang situs, untuk mesin pencari dan"
@@ -202,6 +254,13 @@ class Site(Record):
         " disebut di pernyataan aksesibilitas; kosong: baris kontak tidak ditampilkan (belum ditentukan).")
     cms: Cms | None = Field(None, description="Penyuntingan di peramban: halaman admin/ berisi formulir untuk"
                             " menyunting data; kosong: tanpa halaman admin.")
+    emblem: Annotated[str, StringConstraints(pattern=EMBLEM_PATTERN)] | None = Field(
+        None, description="Lambang: gambar PNG atau JPEG di dalam folder content/ yang dicetak di sampul laporan,"
+        " ditulis relatif terhadap folder itu, mis. lambang.png; kosong: sampul tanpa lambang.")
+    signatory: Signatory | None = Field(
+        None, description="Pengesah laporan: siapa yang mengesahkan laporan coaching clinic di Lembar Pengesahan;"
+        " isian yang kosong dicetak sebagai garis untuk diisi tangan (build mendaftarnya). Isian signatory di"
+        " berkas coaching clinic menggantikannya untuk laporan klinik itu.")
 
 
 class Milestone(Record):
@@ -410,14 +469,10 @@ class Regency(Record):
         while its stage is unknown; so the M4 year does not apply to a regency still in M1–M3 (it
         lies ahead). Every other item applies at every stage (see the methodology page)."""
         stage = self.ppsp.stage(year)
-        checks = {
-            "population": self.population is not None,
-            "area_km2": self.area_km2 is not None,
-            "m1_m3_year": self.ppsp.m1_m3_year is not None,
-            "m4_year": self.ppsp.m4_year is not None,
-            "pokja": self.pokja is not None,
-            "ssk": any(d.kind == "ssk" for d in self.documents),
-        }
+        checks = dict(zip(BASIC_ITEMS, (self.population is not None, self.area_km2 is not None,
+                                        self.ppsp.m1_m3_year is not None, self.ppsp.m4_year is not None,
+                                        self.pokja is not None, any(d.kind == "ssk" for d in self.documents)),
+                          strict=True))
         checks |= {f"indicator:{i.id}": bool(self.indicators.get(i.id)) for i in catalogue}
         ahead = {"m4_year"} if stage is Stage.M1_M3 else set()
         return Completeness(
@@ -447,6 +502,10 @@ class Regency(Record):
         })
 
 
+# The items of completeness besides the indicators, in the order they are listed.
+BASIC_ITEMS = ("population", "area_km2", "m1_m3_year", "m4_year", "pokja", "ssk")
+
+
 @dataclass(frozen=True)
 class Completeness:
     """`filled` and `missing` are the items that apply at the regency's stage; `not_applicable`,
@@ -463,6 +522,10 @@ class Completeness:
     @property
     def ratio(self) -> float:
         return len(self.filled) / self.applicable if self.applicable else 0.0
+
+    def state(self, item: str) -> Literal["filled", "missing", "not_applicable"]:
+        """Whether one item (a key of `Content.completeness_items`) has a value, lacks one, or does not apply."""
+        return "filled" if item in self.filled else "missing" if item in self.missing else "not_applicable"
 
 
 class ActionItem(Record):
@@ -524,6 +587,11 @@ class Clinic(Record):
     work_plan: WorkPlan | None = Field(None, description="Rencana kerja: rencana kerja yang disusun pada klinik.")
     sources: list[SourceId] = Field([], description="Sumber: id sumber fakta klinik ini.")
     narrative: Text | None = Field(None, description="Narasi: teks dari <tahun>-cc<nomor>.md (dan .en.md).")
+    foreword: Text | None = Field(None, description="Kata pengantar: teks dari <tahun>-cc<nomor>.pengantar.md (dan"
+                                  " .pengantar.en.md), dicetak di awal laporan.")
+    signatory: ClinicSignatory | None = Field(
+        None, description="Pengesah laporan ini: isian yang ditulis di sini menggantikan isian signatory di"
+        " site.yaml untuk laporan klinik ini (pejabat pada waktu klinik itu), dengan tanggal pengesahannya.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Clinic:
@@ -760,6 +828,7 @@ class Content(Record):
     pages: list[Page]
     map: MapLayout | None = None  # the schematic map (issue 5); content/map.yaml is optional
     provinces: list[Province] = []  # content/provinces.yaml, for a national site
+    emblem: Emblem | None = None  # the file site.yaml's `emblem` names, checked
 
     def province_of(self, regency: Regency) -> Province:
         """The province a regency belongs to: the one whose code starts its Kemendagri code."""
@@ -909,6 +978,52 @@ class Content(Record):
         if clinic.participants:
             return [(self.status_of(p.regency), p) for p in clinic.participants]
         return [(status, None) for status in self.statuses]
+
+    @property
+    def completeness_items(self) -> tuple[str, ...]:
+        """Every item completeness counts, in order: the data items, then each indicator of the catalogue."""
+        return (*BASIC_ITEMS, *(f"indicator:{i.id}" for i in self.indicators))
+
+    def figure_sources(self, statuses: Sequence[RegencyStatus]) -> dict[str, tuple[str, ...]]:
+        """Where each kind of figure about `statuses` (and the province's indicators) comes from: the
+        sources cited, by kind, each once in the order first cited (a report's data notes)."""
+        regencies = [s.regency for s in statuses]
+        found: dict[str, Sequence[str | None]] = {
+            "population": [r.population.source for r in regencies if r.population],
+            "area_km2": [r.area_km2.source for r in regencies if r.area_km2],
+            "milestones": [s for r in regencies for s in (r.ppsp.m1_m3_source, r.ppsp.source)],
+            "values": [a.source for a in self.actuals] + [o.source for r in regencies
+                                                          for values in r.indicators.values() for o in values],
+            "targets": [t.source for t in self.targets],
+            "pokja": [r.pokja.source for r in regencies if r.pokja]
+                     + [d.source for r in regencies for d in r.documents],
+        }
+        return {kind: ids for kind, cited in found.items() if (ids := _unique_ids(cited))}
+
+    def detailed_sections(self, clinic: Clinic, sections: Sequence[tuple[RegencyStatus, Participant | None]]
+                          ) -> list[tuple[RegencyStatus, Participant | None]]:
+        """The regencies among `sections` that get a section of their own in the clinic's report: those
+        with more to show than their stage, cohort years, attendance and identity (a Pokja, a document,
+        an indicator value, or an action item agreed at this clinic). The others share one table."""
+        named = {item.regency for item in clinic.action_items}
+        return [(status, p) for status, p in sections
+                if status.regency.pokja or status.regency.documents or status.regency.indicators
+                or status.regency.slug in named]
+
+    def signatory_for(self, clinic: Clinic) -> ClinicSignatory:
+        """Who approves a clinic's report: site.yaml's `signatory`, with each field the clinic's own file
+        writes (even as null) in its place."""
+        default = ClinicSignatory(**(self.site.signatory.model_dump() if self.site.signatory else {}))
+        own = clinic.signatory
+        return default if own is None else default.model_copy(
+            update={name: getattr(own, name) for name in own.model_fields_set})
+
+    def report_blanks(self, clinic: Clinic) -> tuple[str, ...]:
+        """The front-matter values of a clinic's report not recorded in the content: each prints as a
+        line to fill in by hand, and the build lists them."""
+        signatory = self.signatory_for(clinic)
+        blanks = [f"signatory.{name}" for name in ClinicSignatory.PRINTED if getattr(signatory, name) is None]
+        return tuple(blanks + ([] if clinic.city else ["city"]))
 
     def report_sources(self, clinic: Clinic) -> tuple[str, ...]:
         cited = [*clinic.sources, *self.site.province.sources]

@@ -350,7 +350,7 @@ def _everything(content: Content) -> dict[str, Any]:
         "generator": "ssk-report",
         "as_of": content.site.as_of.isoformat(),
         "licence": content.site.licence,
-        "content": content.model_dump(mode="json"),
+        "content": content.model_dump(mode="json", exclude={"emblem"}),  # the covers' image: no data
         "derived": {
             "year": content.year,
             "province": {
@@ -515,7 +515,7 @@ _FILE_TYPES: dict[str, tuple[type[BaseModel], tuple[str, ...], str]] = {
     "milestones": (MilestonesFile, (), "content/milestones.yaml"),
     "indicators": (IndicatorsFile, (), "content/indicators.yaml"),
     "regency": (Regency, ("slug",), "content/regencies/<slug>.yaml"),
-    "clinic": (Clinic, ("slug", "narrative"), "content/clinics/<year>-cc<n>.yaml"),
+    "clinic": (Clinic, ("slug", "narrative", "foreword"), "content/clinics/<year>-cc<n>.yaml"),
     "page": (Page, ("slug", "body"), "front matter of content/pages/<slug>.md"),
     "map": (MapLayout, (), "content/map.yaml"),
 }

@@ -47,6 +47,7 @@ class Summary:
     rendered: int = 0  # pages made anew (the others came from the store)
     printed: int = 0  # PDFs laid out anew
     unchanged: bool = False  # nothing changed since the last build: the output was left as it was
+    blanks: tuple[str, ...] = ()  # the reports' front-matter values printed as lines to fill in (report_blanks)
 
     @property
     def reused(self) -> int:
@@ -73,6 +74,7 @@ class Prepared:
     context: RenderContext
     fingerprint: str
     untranslated: int
+    blanks: tuple[str, ...] = ()
 
 
 class Session:
@@ -116,7 +118,7 @@ def prepare(settings: Settings) -> Prepared | None:
     context = RenderContext(content, plan.plan(content, with_pdf=settings.pdf), past, changes, settings.templates_dir,
                             code, loader.display_path(settings.content_dir),
                             attachments=_attachments(raw, content, past) if settings.pdf else ())
-    return Prepared(context, fingerprint, len(untranslated))
+    return Prepared(context, fingerprint, len(untranslated), _blanks(content) if settings.pdf else ())
 
 
 def produce(settings: Settings, prepared: Prepared, progress: Progress | None = None,
@@ -138,7 +140,17 @@ def produce(settings: Settings, prepared: Prepared, progress: Progress | None = 
             admin.Admin(context, settings.cms_dir).publish(out, store)
             printed = documents.publish(out, store)
     return Summary(pages.units, printed.units, time.perf_counter() - started, prepared.untranslated, pages.made,
-                   printed.made)
+                   printed.made, blanks=prepared.blanks)
+
+
+def _blanks(content: Content) -> tuple[str, ...]:
+    """What each clinic report prints as a line to fill in by hand, one line per set of reports that
+    lack the same values: "2025-cc6, 2025-cc7: signatory.name, signatory.nip"."""
+    reports: dict[tuple[str, ...], list[str]] = {}
+    for clinic in content.clinics_by_date:
+        if missing := content.report_blanks(clinic):
+            reports.setdefault(missing, []).append(clinic.slug)
+    return tuple(f"{', '.join(slugs)}: {', '.join(missing)}" for missing, slugs in reports.items())
 
 
 @contextmanager

@@ -11,6 +11,7 @@ the content.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -152,8 +153,15 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         filesize=lambda size: i18n.format_size(size, lang),
         period=lambda start, end: i18n.format_period(start, end, lang),
         raw=number_text,  # a number as the CSV files write it: a data table cell's machine-readable value
+        url_parts=url_parts,
     )
     return env
+
+
+def url_parts(address: str) -> list[str]:
+    """A web address in the pieces a line may break between: each ends with its "/" or "." (a run of
+    them, so "https://" stays whole), the last with the address."""
+    return [piece for piece in re.findall(r"[^/.]*(?:[/.]+|$)", address) if piece]
 
 
 def _translator(lang: Lang) -> Callable[..., Markup]:

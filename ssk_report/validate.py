@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import difflib
 import types
 import typing
@@ -16,10 +17,12 @@ from .loader import SLUG_RE, Location, RawContent, RawDocument
 from .markup import render_markdown
 from .model import (
     BASE_URL_PATTERN,
+    EMBLEM_PATTERN,
     ActionItem,
     Actual,
     Clinic,
     Content,
+    Emblem,
     Indicator,
     MapLayout,
     Milestone,
@@ -47,6 +50,9 @@ PATTERN_HINTS = {
     BASE_URL_PATTERN: "alamat situs yang diawali http:// atau https://, berisi huruf, angka dan . - _ ~ % /"
                       " saja (tanpa spasi, tanda kutip, &, ? atau #), mis. https://ppsp.kalteng.go.id/",
     r"^[0-9]{4}-cc[0-9]+$": "tahun-ccNOMOR, mis. 2025-cc7",
+    r"^[0-9]{8} ?[0-9]{6} ?[0-9] ?[0-9]{3}$": 'NIP 18 angka dalam tanda kutip, mis. "19700101 199503 1 001"',
+    EMBLEM_PATTERN: 'nama berkas PNG atau JPEG di dalam folder konten, mis. "lambang.png" (huruf, angka, "-", "_";'
+                    ' tanpa ".." atau "/" di awal)',
 }
 
 
@@ -259,13 +265,29 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
     _check_attendance(raw, regencies, clinics, problems)
     layout = _map_layout(raw, problems)  # open data (issue 5): the schematic map
+    emblem = _emblem(raw, problems)
     _check_markdown(raw, regencies, clinics, pages, problems)
 
     if problems or site is None:
         raise ContentError(problems)
     return Content(site=site, provinces=provinces, sources=sources, milestones=milestones, subsectors=subsectors,
                    indicators=indicators, targets=targets, actuals=actuals, regencies=regencies,
-                   clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)), map=layout)
+                   clinics=clinics, pages=sorted(pages, key=lambda p: (p.order, p.slug)), map=layout, emblem=emblem)
+
+
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def _emblem(raw: RawContent, problems: list[Problem]) -> Emblem | None:
+    """The cover's image, drawn only when it is a PNG or JPEG file (by its first bytes, not its name)."""
+    if raw.emblem is None or raw.site is None:
+        return None
+    kind = next((kind for magic, kind in _IMAGE_TYPES.items() if raw.emblem.data.startswith(magic)), None)
+    if kind is None:
+        problems.append(raw.site.problem(("emblem",), f"berkas {show(raw.emblem.path)} bukan gambar PNG atau JPEG;"
+                                                      " simpan lambang sebagai PNG atau JPEG"))
+        return None
+    return Emblem(path=raw.emblem.path, media_type=kind, base64=base64.b64encode(raw.emblem.data).decode())
 
 
 def _map_layout(raw: RawContent, problems: list[Problem]) -> MapLayout | None:
@@ -326,9 +348,13 @@ def _bilingual(indonesian: Any, english: Any) -> Any:
 
 
 def _narrative(doc: RawDocument) -> dict[str, Any]:
-    if not doc.body:
-        return {}
-    return {"narrative": _bilingual(doc.body, doc.translation.body if doc.translation else None)}
+    """A clinic's texts from its Markdown files: the narrative (<slug>.md) and the report's foreword
+    (<slug>.pengantar.md), each with its English text where there is one."""
+    texts = {}
+    for key, source in (("narrative", doc), ("foreword", doc.foreword)):
+        if source is not None and source.body and source.body.strip():
+            texts[key] = _bilingual(source.body, source.translation.body if source.translation else None)
+    return texts
 
 
 def _page_texts(doc: RawDocument) -> dict[str, Any]:
@@ -671,6 +697,10 @@ def _check_markdown(raw: RawContent, regencies: list[Regency], clinics: list[Cli
             texts.append((doc.path.removesuffix(".yaml") + ".md", 1, "", clinic.narrative.id))
         if clinic.narrative and doc.translation:
             texts.append((doc.translation.path, 1, "", clinic.narrative.en))
+        if clinic.foreword and doc.foreword:  # clinics/<slug>.pengantar.md and .pengantar.en.md
+            texts.append((doc.foreword.path, 1, "", clinic.foreword.id))
+            if doc.foreword.translation:
+                texts.append((doc.foreword.translation.path, 1, "", clinic.foreword.en))
     docs = {d.stem: d for d in raw.pages}
     for page in pages:
         doc = docs[page.slug]

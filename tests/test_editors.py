@@ -77,7 +77,7 @@ def test_new_files_name_their_schema(tmp_path: Path) -> None:
 
 def test_new_files_hold_every_field_of_the_model(tmp_path: Path) -> None:
     """A new file is the whole form on paper: every field, the ones the build takes from elsewhere
-    (the slug from the file's name, the narrative from a Markdown file) left out."""
+    (the slug from the file's name, the narrative and the foreword from Markdown files) left out."""
     content = tmp_path / "content"
     assert main(["new", "regency", "kota-baru", "--content", str(content)]) == 0
     assert main(["new", "clinic", "2026", "1", "--content", str(content)]) == 0
@@ -85,7 +85,7 @@ def test_new_files_hold_every_field_of_the_model(tmp_path: Path) -> None:
     clinic = yaml.safe_load((content / "clinics" / "2026-cc1.yaml").read_text())
     assert list(regency) == [f for f in Regency.model_fields if f != "slug"]
     assert list(regency["ppsp"]) == list(Cohort.model_fields)
-    assert list(clinic) == [f for f in Clinic.model_fields if f not in ("slug", "narrative")]
+    assert list(clinic) == [f for f in Clinic.model_fields if f not in ("slug", "narrative", "foreword")]
 
 
 def test_vscode_maps_each_content_folder_to_its_schema_and_recommends_the_yaml_extension() -> None:

@@ -140,7 +140,9 @@ def test_site_and_report_show_changes_dates_and_provenance(repo: Path, tmp_path:
     context = RenderContext(content, site_plan, history.read_history(content_dir, TEMPLATES), log, TEMPLATES,
                             keys.code_digest(TEMPLATES))
     html = render(environment(TEMPLATES), report, context.variables(report))
-    assert "Lampiran C. Perubahan sejak CC6 2025" in html
+    assert "Lampiran C. Catatan data" in html and "Perubahan data antara CC6 2025 (13–14 Agustus 2025)" in html
+    # when the data last changed: the newest commit of the content files, in plain words
+    assert "Catatan data yang menjadi dasarnya terakhir diubah pada 1 November 2025." in html
     assert "Kab. Lamandau: Akses sanitasi aman 2024 belum ada data → 12,5%" in html
     pdf = tmp_path / "cc7.pdf"
     pdf.write_bytes(pdfs.to_pdf(html, context, report)[report.path])

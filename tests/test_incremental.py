@@ -139,7 +139,7 @@ def test_a_damaged_store_entry_is_made_again_never_published(warm: Path, tmp_pat
     shutil.copytree(warm / "store", tmp_path / "store")
     blobs = sorted((tmp_path / "store" / "blobs").rglob("*"))
     blobs = [b for b in blobs if b.is_file()]
-    assert len(blobs) > 100
+    assert len(blobs) > 50  # a unit each: every page, the open data, the search bundle
     for blob in blobs:
         if damage == "truncated":
             blob.write_bytes(blob.read_bytes()[: max(1, blob.stat().st_size // 2)])
