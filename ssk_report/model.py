@@ -252,8 +252,6 @@ class Site(Record):
     accessibility_contact: Text | None = Field(
         None, description="Kontak aksesibilitas: siapa yang dapat dihubungi pembaca yang menemui hambatan di situs,"
         " disebut di pernyataan aksesibilitas; kosong: baris kontak tidak ditampilkan (belum ditentukan).")
-    cms: Cms | None = Field(None, description="Penyuntingan di peramban: halaman admin/ berisi formulir untuk"
-                            " menyunting data; kosong: tanpa halaman admin.")
     emblem: Annotated[str, StringConstraints(pattern=EMBLEM_PATTERN)] | None = Field(
         None, description="Lambang: gambar PNG atau JPEG di dalam folder content/ yang dicetak di sampul laporan,"
         " ditulis relatif terhadap folder itu, mis. lambang.png; kosong: sampul tanpa lambang.")
@@ -261,6 +259,8 @@ class Site(Record):
         None, description="Pengesah laporan: siapa yang mengesahkan laporan coaching clinic di Lembar Pengesahan;"
         " isian yang kosong dicetak sebagai garis untuk diisi tangan (build mendaftarnya). Isian signatory di"
         " berkas coaching clinic menggantikannya untuk laporan klinik itu.")
+    cms: Cms | None = Field(None, description="Penyuntingan di peramban: halaman admin/ berisi formulir untuk"
+                            " menyunting data; kosong: tanpa halaman admin.")
 
 
 class Milestone(Record):

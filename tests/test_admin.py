@@ -220,6 +220,14 @@ def test_the_form_writes_keys_in_the_models_order_quotes_codes_and_dates(content
     assert "start: '2025-11-06'\nend: '2025-11-06'\n" in clinic
 
 
+def test_the_kalteng_files_write_their_keys_in_the_models_order() -> None:
+    """As the form writes them: a file saved through it then moves no key, its diff shows the edit only."""
+    for kind, path in YAML_FILES:
+        order = list(schemas()[kind]["properties"])
+        keys = list(yaml.safe_load(path.read_text()))
+        assert keys == sorted(keys, key=order.index), path
+
+
 def test_a_value_yaml_1_1_reads_as_something_else_is_quoted(content: Content, admin_folder: Path) -> None:
     """`yes`, `10:30` or `2025-01-01` typed in a text field stay texts (PyYAML reads YAML 1.1)."""
     text = (CONTENT / "regencies" / "lamandau.yaml").read_text()
