@@ -48,6 +48,7 @@ class RawDocument:
     # so the rest of the file is still checked and the same mistake is not reported twice.
     reported: frozenset[Location] = frozenset()
     translation: RawDocument | None = None  # the English companion of a Markdown file (<slug>.en.md)
+    province: str | None = None  # the province folder a clinic's file is in (clinics/<code>/)
 
     def locate(self, loc: Location) -> tuple[int, int]:
         """Position of `loc`, or of the nearest enclosing field that has one."""
@@ -510,12 +511,18 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
 
     regency_paths = reader.listing("regencies", ".yaml")
     clinics = []
-    for doc in (d for p in reader.listing("clinics", ".yaml") if (d := reader.yaml(p)) is not None):
-        body = companion(f"clinics/{doc.stem}.md")
-        english = f"clinics/{doc.stem}{TRANSLATION_SUFFIX}.md"
+    for path, province in _clinic_files(tree, reader):
+        doc = reader.yaml(path)
+        if doc is None:
+            continue
+        base = path.removesuffix(".yaml")
+        body = companion(f"{base}.md")
+        english = f"{base}{TRANSLATION_SUFFIX}.md"
         english_body = companion(english)
-        translation = RawDocument(reader.shown(english), doc.stem, {}, {}, body=english_body) if english_body else None
-        clinics.append(replace(doc, body=body, translation=translation))
+        # A province's clinic is named by its folder too: two provinces may each hold a 2025-cc1.
+        stem = f"{province}-{doc.stem}" if province else doc.stem
+        translation = RawDocument(reader.shown(english), stem, {}, {}, body=english_body) if english_body else None
+        clinics.append(replace(doc, stem=stem, body=body, translation=translation, province=province))
     pages = []
     for path in reader.listing("pages", ".md"):
         page = reader.markdown(path)
@@ -543,9 +550,32 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
     return content, list(dict.fromkeys(problems))
 
 
+PROVINCE_FOLDER = re.compile(r"[0-9]{2}")  # clinics/<code>/: a province's clinics on a national site
+
+
+def _clinic_files(tree: Tree, reader: _Reader) -> list[tuple[str, str | None]]:
+    """The clinic files (relative paths) with the province folder each is in: clinics/*.yaml, then
+    clinics/<code>/*.yaml. Any other folder there is refused, so that no clinic is silently skipped."""
+    found: list[tuple[str, str | None]] = [(path, None) for path in reader.listing("clinics", ".yaml")]
+    if tree.kind("clinics") != "folder":
+        return found
+    for name in tree.names("clinics"):
+        relative = f"clinics/{name}"
+        if name.startswith(".") or name.endswith(".yaml") or tree.kind(relative) != "folder":
+            continue
+        if not PROVINCE_FOLDER.fullmatch(name):
+            reader.fail(relative, f"folder {name!r} bukan kode provinsi; coaching clinic sebuah provinsi disimpan"
+                                  " di folder bernama kode Kemendagri provinsinya, mis. clinics/62/")
+            continue
+        found += [(path, name) for path in reader.listing(relative, ".yaml")]
+    return found
+
+
 def _orphan_translations(tree: Tree, reader: _Reader) -> None:
     """An English file whose Indonesian original is missing (renamed, or a typo in its name)."""
-    for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
+    clinic_folders = [f"clinics/{name}" for name in tree.names("clinics")
+                      if PROVINCE_FOLDER.fullmatch(name) and tree.kind(f"clinics/{name}") == "folder"]
+    for folder, original in (("pages", ".md"), ("clinics", ".yaml"), *((f, ".yaml") for f in clinic_folders)):
         for name in tree.names(folder):
             if name.endswith(f"{TRANSLATION_SUFFIX}.md") and not name.startswith("."):
                 stem = name.removesuffix(f"{TRANSLATION_SUFFIX}.md")

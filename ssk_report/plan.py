@@ -46,7 +46,7 @@ class Output:
         if isinstance(subject, RegencyStatus):
             return (f"regencies/{subject.regency.slug}.yaml",)
         if isinstance(subject, Clinic):
-            return tuple(f"clinics/{subject.slug}{end}" for end in (".yaml", ".md", ".en.md"))
+            return tuple(f"clinics/{subject.file_stem}{end}" for end in (".yaml", ".md", ".en.md"))
         if isinstance(subject, Page):
             return (f"pages/{subject.slug}.md", f"pages/{subject.slug}.en.md")
         return None
