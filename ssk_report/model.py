@@ -864,6 +864,17 @@ class Content(Record):
         return self.area_status.progress_year_counts
 
     @property
+    def value_counts(self) -> dict[str, int]:
+        """How many indicator values (a value per indicator and year) the site holds at each level of
+        area, as the open data's indikator.csv lists them: national (a national site's own), province
+        (a province site's own, or a national site's provinces') and regency."""
+        own = sum(len(i.series) for i in self.province_indicators)
+        provinces = sum(len(i.series) for a in self.province_statuses for i in a.indicators)
+        national = self.site.scope == "nation"
+        return {"national": own if national else 0, "province": provinces if national else own,
+                "regency": sum(len(i.series) for s in self.statuses for i in s.indicators)}
+
+    @property
     def population_total(self) -> Quantity | None:
         """The province's stated population, else the sum of its regencies when all are known."""
         return self.site.province.population or _sum([r.population for r in self.regencies])

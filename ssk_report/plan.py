@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .model import Clinic, Content, Lang, Page, RegencyStatus, Text
+from .model import AreaStatus, Clinic, Content, Lang, Page, RegencyStatus, Text
 
 # Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
 # page structure under en/, with its reports under en/report/.
@@ -45,6 +45,9 @@ class Output:
         subject = self.subject
         if isinstance(subject, RegencyStatus):
             return (f"regencies/{subject.regency.slug}.yaml",)
+        if isinstance(subject, AreaStatus):  # a province, its values and targets, and its regencies
+            return ("provinces.yaml", "indicators.yaml",
+                    *(f"regencies/{s.regency.slug}.yaml" for s in subject.statuses))
         if isinstance(subject, Clinic):
             return tuple(f"clinics/{subject.file_stem}{end}" for end in (".yaml", ".md", ".en.md"))
         if isinstance(subject, Page):
@@ -105,6 +108,7 @@ class Plan:
 
 
 REGENCY_TEMPLATE = "site/regency.html.j2"
+PROVINCE_TEMPLATE = "site/province.html.j2"
 SEARCH_PARTS_FROM = 150  # regencies; a smaller site's search index is one bundle
 SEARCH_PER_PART = 64  # regencies (each with a page per language) in one part of the search index
 
@@ -118,6 +122,11 @@ def content_for(output: Output, content: Content) -> Content:
     clinic's last day, dated to it (Content.as_of), so that nothing that happened later appears in
     them; every other output shows the current content."""
     return content.as_of(output.subject.end) if isinstance(output.subject, Clinic) else content
+
+
+def province_path(code: str) -> str:
+    """A province's page on a national site, as in the Indonesian edition."""
+    return f"provinsi/{code}.html"
 
 
 def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
@@ -136,8 +145,12 @@ ARCHIVE: dict[Lang, str] = {"id": "arsip", "en": "archive"}
 
 
 def _pages(content: Content, lang: Lang) -> list[Output]:
+    # A national site's home page compares its provinces, each of which has a page; a province's
+    # site is its own province page.
+    national = content.site.scope == "nation"
     specs: list[tuple[str, str, Any]] = [
-        ("index.html", "site/index.html.j2", None),
+        ("index.html", "site/national.html.j2" if national else "site/index.html.j2", None),
+        *((province_path(a.code), PROVINCE_TEMPLATE, a) for a in content.province_statuses),
         ("kabupaten/index.html", "site/regencies.html.j2", None),
         *((f"kabupaten/{s.regency.slug}.html", "site/regency.html.j2", s) for s in content.statuses),
         ("tahapan.html", "site/milestones.html.j2", None),

@@ -7,17 +7,30 @@ provinces is printed as volumes.
 
 from __future__ import annotations
 
+import csv
+import functools
+import gzip
+import http.server
+import io
+import json
+import re
 import shutil
+import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
+from playwright.sync_api import Browser
 
+from ssk_report import charts
 from ssk_report.demo import ALL_REGENCIES, PROVINCES, write_demo
 from ssk_report.errors import ContentError
 from ssk_report.model import Content, Stage, Target
 from ssk_report.pipeline import Settings, load_content
 
-from .conftest import CONTENT
+from .conftest import CONTENT, run_build
+from .test_browser import QuietHandler, Watch, browser  # noqa: F401 (a fixture)
 
 REGENCIES = 40  # a small national demo: some provinces report all, some part, three nothing
 
@@ -30,6 +43,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def national(demo: Path) -> Content:
     return load_content(Settings(content_dir=demo))
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Content:
+    """Every regency of Indonesia: the benchmark's size."""
+    return load_content(Settings(content_dir=write_demo(tmp_path_factory.mktemp("whole") / "content", ALL_REGENCIES)))
 
 
 @pytest.fixture
@@ -59,9 +78,8 @@ def test_demo_provinces_have_their_real_sizes_and_some_have_not_reported(nationa
     assert set(national.stage_counts.values()) != {0} and all(national.stage_counts.values())  # every stage
 
 
-def test_the_whole_nation_reports_every_province_in_full(tmp_path: Path) -> None:
-    content = load_content(Settings(content_dir=write_demo(tmp_path / "content", ALL_REGENCIES)))
-    assert [(a.code, a.reported) for a in content.province_statuses] == [(c, n) for c, n, _ in PROVINCES]
+def test_the_whole_nation_reports_every_province_in_full(whole: Content, tmp_path: Path) -> None:
+    assert [(a.code, a.reported) for a in whole.province_statuses] == [(c, n) for c, n, _ in PROVINCES]
     with pytest.raises(ValueError, match="1 to 514"):
         write_demo(tmp_path / "more", ALL_REGENCIES + 1)
 
@@ -229,3 +247,235 @@ def test_kalteng_content_files_are_unchanged_by_the_national_model() -> None:
     content = load_content(Settings(content_dir=CONTENT))
     assert all(a.area is None for a in content.actuals) and all(t.area is None for t in content.targets)
     assert all(c.province is None for c in content.clinics)
+
+
+# ---- The national website ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_build(tmp_path_factory.mktemp("national-site"), demo, pdf=False)
+
+
+def from_files(demo: Path) -> tuple[dict[str, int], Counter[str]]:
+    """Each province's expected regencies (provinces.yaml) and how many regency files name it, read
+    from the content files themselves rather than the model."""
+    provinces = yaml.safe_load((demo / "provinces.yaml").read_text())["provinces"]
+    expected = {p["kemendagri_code"]: p["regency_count"] for p in provinces}
+    files = Counter(yaml.safe_load(path.read_text())["kemendagri_code"].split(".")[0]
+                    for path in (demo / "regencies").glob("*.yaml"))
+    return expected, files
+
+
+def test_one_province_page_per_province_in_both_languages(site: Path, national: Content) -> None:
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("provinsi/*.html")}
+    codes = [p.kemendagri_code for p in national.provinces]
+    assert pages == {f"{prefix}provinsi/{code}.html" for code in codes for prefix in ("", "en/")}
+    for province in national.provinces:
+        page = (site / "provinsi" / f"{province.kemendagri_code}.html").read_text()
+        english = (site / "en" / "provinsi" / f"{province.kemendagri_code}.html").read_text()
+        assert f"<h1><span data-pagefind-filter=\"Provinsi\">Provinsi {province.name}</span></h1>" in page
+        assert f"<h1><span data-pagefind-filter=\"Province\">{province.name} Province</span></h1>" in english
+        assert f'<a href="../index.html">{national.site.province.name}</a> ›' in page
+        assert f'href="../data/provinsi/{province.kemendagri_code}.csv"' in page
+
+
+def test_every_regency_page_names_and_links_its_province(site: Path, national: Content) -> None:
+    for status in national.statuses:
+        province = status.province
+        assert province is not None
+        link = f'<a href="../provinsi/{province.kemendagri_code}.html"'
+        for page, name in ((site / "kabupaten" / f"{status.regency.slug}.html", f"Provinsi {province.name}"),
+                           (site / "en" / "kabupaten" / f"{status.regency.slug}.html", f"{province.name} Province")):
+            html = page.read_text()
+            crumbs = html[html.index('<nav class="crumbs"'):html.index("</nav>", html.index('<nav class="crumbs"'))]
+            assert f'<a href="../index.html">{national.site.province.name}</a> ›' in crumbs
+            assert f"{link}>{name}</a> ›" in crumbs  # Indonesia › province › regency
+            identity = html[html.index('id="identitas"'):html.index("</dl>", html.index('id="identitas"'))]
+            assert f"{link} data-pagefind-filter=" in identity and f">{name}</a></dd>" in identity
+
+
+def test_the_regency_list_folds_each_province_s_names_away(site: Path, national: Content) -> None:
+    """Not one table of every regency (a hundred screens on a phone): a section per province, linking
+    to its page, its regencies' names one click away; the home page lists no regency."""
+    listing = (site / "kabupaten" / "index.html").read_text()
+    for area in national.province_statuses:
+        start = listing.index(f'<h2 id="provinsi-{area.code}">')
+        section = listing[start:listing.index("</section>", start)]
+        assert f'<a href="../provinsi/{area.code}.html">Provinsi {area.area.name}</a>' in section
+        assert f"{area.reported} dari {area.expected}" in section
+        assert all(f'href="{s.regency.slug}.html"' in section for s in area.statuses)
+        assert ("<details>" in section) == bool(area.reported)
+    assert 'class="regencies' not in (site / "index.html").read_text()
+
+
+def comparison(html: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The comparison table's rows by province name, and its foot: each row's cells as text."""
+    table = html[html.index('<table class="provinces'):html.index("</table>", html.index('<table class="provinces'))]
+
+    def cells(row: str) -> list[str]:
+        return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>",
+                                                                                        row, re.DOTALL)]
+
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    rows = [cells(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL)]
+    foot = cells(table[table.index("<tfoot>"):table.index("</tfoot>")])
+    return {row[0]: row[1:] for row in rows}, foot
+
+
+def test_the_comparison_table_counts_what_the_content_holds(site: Path, demo: Path, national: Content) -> None:
+    expected, files = from_files(demo)
+    rows, foot = comparison((site / "index.html").read_text())
+    names = {p.name: p.kemendagri_code for p in national.provinces}
+    assert set(rows) == set(names)
+    for name, cells in rows.items():
+        code = names[name]
+        assert cells[0] == f"{files[code]} dari {expected[code]}"
+        m4 = sum(1 for s in national.statuses if s.province and s.province.kemendagri_code == code
+                 and s.regency.ppsp.m4_year is not None and s.regency.ppsp.m4_year <= 2025)
+        assert cells[1] == ("belum melapor" if not files[code] else f"{m4} ({round(100 * m4 / expected[code])}%)")
+    total, reported = sum(expected.values()), sum(files.values())
+    assert foot[0] == national.site.province.name
+    assert foot[1] == f"{reported} dari {total}"
+    m4 = national.stage_counts[Stage.M4]
+    assert foot[2] == f"{m4} ({round(100 * m4 / total)}%)"
+
+
+def test_a_province_that_has_not_reported_shows_0_of_n(site: Path, national: Content) -> None:
+    empty = [a for a in national.province_statuses if not a.reported]
+    assert empty
+    rows, _ = comparison((site / "index.html").read_text())
+    english, _ = comparison((site / "en" / "index.html").read_text())
+    for area in empty:
+        assert rows[area.area.name][0] == f"0 dari {area.expected}"
+        assert english[area.area.name][0] == f"0 of {area.expected}"
+        page = (site / "provinsi" / f"{area.code}.html").read_text()
+        assert f"<strong>0 dari {area.expected}</strong> kabupaten/kota sudah melapor" in page
+        assert f"(0 dari {area.expected})" in page
+        home = (site / "index.html").read_text()
+        tile = re.search(rf'<g class="tile" data-code="{area.code}" data-band="(\d)"', home)
+        assert tile is not None and tile[1] == "0"
+
+
+def test_open_data_follows_the_hierarchy(site: Path, national: Content) -> None:
+    table = list(csv.DictReader(io.StringIO((site / "data" / "indikator.csv").read_text())))
+    assert list(table[0])[:3] == ["area_level", "province_code", "province_name"]
+    levels = Counter(r["area_level"] for r in table)
+    assert set(levels) == {"national", "province", "regency"}
+    assert dict(levels) == {level: n for level, n in national.value_counts.items() if n}
+    names = {p.kemendagri_code: p.name for p in national.provinces}
+    for row in table:
+        if row["area_level"] == "national":
+            assert row["province_code"] == row["province_name"] == ""
+            assert row["area_name"] == national.site.province.name
+        else:
+            assert row["area_code_kemendagri"].split(".")[0] == row["province_code"]
+            assert row["province_name"] == names[row["province_code"]]
+    for code in names:
+        own = list(csv.DictReader(io.StringIO((site / "data" / "provinsi" / f"{code}.csv").read_text())))
+        assert own == [r for r in table if r["province_code"] == code]
+    regencies = list(csv.DictReader(io.StringIO((site / "data" / "kabupaten.csv").read_text())))
+    assert all(r["kemendagri_code"].startswith(r["province_code"] + ".") and r["province_name"] == names[
+        r["province_code"]] for r in regencies)
+    data_page = (site / "data.html").read_text()
+    assert (f"Berkas ini memuat {levels['national']} nilai tingkat nasional, {levels['province']} nilai tingkat"
+            f" provinsi, dan {levels['regency']} nilai tingkat kabupaten/kota.") in data_page
+    derived = json.loads((site / "data" / "ssk-report.json").read_text())["derived"]
+    assert [(p["kemendagri_code"], p["reported"], p["expected"]) for p in derived["provinces"]] == [
+        (a.code, a.reported, a.expected) for a in national.province_statuses]
+
+
+def test_wording_follows_the_scope(site: Path) -> None:
+    """A national site never calls the nation a province, in any page, feed or download."""
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".xml", ".csv", ".json", ".txt"):
+            text = path.read_text()
+            assert "Provinsi Indonesia" not in text and "Indonesia [SINTETIS] Province" not in text, path
+    clinics = (site / "klinik" / "index.html").read_text()
+    assert "Sebuah <i>coaching clinic</i> diadakan oleh Pokja PPSP provinsi bagi kabupaten/kotanya" in clinics
+
+
+def test_search_can_filter_by_province_and_stage(site: Path, national: Content) -> None:
+    status = national.statuses[0]
+    page = (site / "kabupaten" / f"{status.regency.slug}.html").read_text()
+    assert re.search(r'data-pagefind-filter="Tahap">(M4|M1–M3|Belum diketahui)<', page)
+    assert f'data-pagefind-filter="Provinsi">Provinsi {status.province.name}<' in page  # type: ignore[union-attr]
+    found = {key: b"" for key in (b"Provinsi", b"Tahap", b"Province", b"Milestone")}
+    for path in (site / "pagefind").rglob("*.pf_filter"):
+        data = gzip.decompress(path.read_bytes())
+        for key in found:
+            if key in data:
+                found[key] += data
+    assert all(found.values()), [k for k, v in found.items() if not v]
+    assert all(f"Provinsi {a.area.name}".encode() in found[b"Provinsi"] for a in national.province_statuses)
+    assert all(label in found[b"Tahap"] for label in (b"M4", "M1–M3".encode(), b"Belum diketahui"))
+
+
+# ---- The province map's geometry (charts.province_map) ------------------------------------------------------
+
+
+def test_share_bands_are_fifths_and_unknown_is_its_own() -> None:
+    assert [charts.share_band(s) for s in (None, 0, 0.199, 0.2, 0.39, 0.4, 0.6, 0.79, 0.8, 1.0)] == [
+        0, 1, 1, 2, 2, 3, 4, 4, 5, 5]
+
+
+def test_province_map_lays_regions_west_to_east_in_columns(whole: Content) -> None:
+    drawn = charts.province_map(whole.province_statuses)
+    tiles = {t.status.code: t for t in drawn.tiles}
+    assert len(tiles) == 38
+    # A region (the code's first digit) fills columns west to east, PER_COLUMN tiles at most, in code order.
+    by_column: dict[int, list[str]] = {}
+    for tile in drawn.tiles:
+        by_column.setdefault(tile.column, []).append(tile.status.code)
+    assert all(len(codes) <= charts.PER_COLUMN and codes == sorted(codes) for codes in by_column.values())
+    assert all(len({code[0] for code in codes}) == 1 for codes in by_column.values())
+    firsts = [codes[0][0] for _, codes in sorted(by_column.items())]
+    assert firsts == sorted(firsts)  # Sumatra (1) first, Papua (9) last
+    assert [c for c, codes in by_column.items() if codes[0].startswith("1")] == [0, 1]  # nine Sumatran: 6 + 3
+    assert tiles["11"].x < tiles["31"].x < tiles["62"].x < tiles["94"].x
+    assert tiles["11"].y < tiles["12"].y and tiles["11"].column == tiles["12"].column
+    # Nothing overlaps, everything is inside the picture, the legend under the tiles.
+    boxes = [charts.Box(t.x, t.y, t.x + drawn.tile_width, t.y + drawn.tile_height) for t in drawn.tiles]
+    assert all(a.overlap(b) == 0 for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert all(b.left >= 0 and b.right <= drawn.width and b.bottom <= drawn.legend_y for b in boxes)
+    assert [e.band for e in drawn.legend] == [0, 1, 2, 3, 4, 5]
+    assert all(e.x >= 0 and e.text_x + 100 <= drawn.width + 1 for e in drawn.legend)
+    assert drawn.legend_y + max(e.y for e in drawn.legend) + 14 <= drawn.height
+    for tile in drawn.tiles:
+        assert tile.band == charts.share_band(tile.status.m4_share)
+        assert tile.light == (tile.band < charts.DARK_FROM)
+        assert all(tile.y < y < tile.status_y for _, y in tile.lines)
+
+
+def test_a_narrow_province_map_folds_its_legend_into_rows(national: Content) -> None:
+    few = [a for a in national.province_statuses][:2]
+    drawn = charts.province_map(few)
+    assert drawn.width >= 2 * charts.MAP_PAD + 2 * 124
+    rows = {e.y for e in drawn.legend}
+    assert len(rows) > 1 and all(e.text_x + 100 <= drawn.width + 1 for e in drawn.legend)
+
+
+def test_the_search_page_filters_by_province(site: Path, national: Content, browser: Browser) -> None:  # noqa: F811
+    """Pagefind's interface lists the filters beside the results; a province's filter keeps its
+    regencies and its own page."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = Watch(page, base)
+    area = max(national.province_statuses, key=lambda a: a.reported)
+    try:
+        page.goto(base + "cari.html")
+        page.fill("#cari input", "Sintetis")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+        assert page.locator(".pagefind-ui__filter-name").all_inner_texts() == ["Provinsi", "Tahap"]
+        page.locator("summary.pagefind-ui__filter-name", has_text="Provinsi").click()
+        page.get_by_label(re.compile(rf"^Provinsi {re.escape(area.area.name)} \(\d+\)$")).check()
+        message = page.locator(".pagefind-ui__message")
+        message.filter(has_text=f"{area.reported + 1} hasil").wait_for(timeout=10_000)
+        assert watch.problems == []
+    finally:
+        page.close()
+        httpd.shutdown()
+        httpd.server_close()

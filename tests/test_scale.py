@@ -26,25 +26,6 @@ def test_demo_is_repeatable_and_labelled_synthetic(tmp_path: Path) -> None:
     assert LABEL in (a / "site.yaml").read_text()
 
 
-def test_national_site_groups_regencies_by_province(tmp_path: Path) -> None:
-    content_dir = write_demo(tmp_path / "content", 30)
-    content = load_content(Settings(content_dir=content_dir))
-    assert content.site.scope == "nation" and len(content.provinces) > 3
-    groups = content.statuses_by_province
-    codes = [p.kemendagri_code for p, _ in groups]
-    assert codes == sorted(codes) and len(codes) < len(content.provinces)  # some provinces have not reported
-    assert sum(len(members) for _, members in groups) == 30
-    out = run_build(tmp_path, content_dir, pdf=False)
-    home = (out / "index.html").read_text()
-    listing = (out / "kabupaten" / "index.html").read_text()
-    for province, members in groups:  # the home page: one row per province, linking to its regencies
-        anchor = f"provinsi-{province.kemendagri_code}"
-        assert f'href="kabupaten/index.html#{anchor}">{province.name}</a>' in home
-        assert f'<h3 id="{anchor}">Provinsi {province.name}</h3>' in listing
-        assert all(f'href="{s.regency.slug}.html"' in listing for s in members)
-    assert 'class="regencies' not in home and 'class="regencies' in listing  # the table of every regency
-
-
 def test_national_site_refuses_a_regency_of_an_unknown_province(tmp_path: Path) -> None:
     content_dir = write_demo(tmp_path / "content", 20)
     regency = content_dir / "regencies" / "sintetis-0001.yaml"
