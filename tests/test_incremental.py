@@ -16,7 +16,7 @@ import pytest
 from ssk_report import keys
 from ssk_report.pipeline import Settings, Summary, build
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, ROOT, TEMPLATES
 
 # (what changes, file, text before, text after) — one of each kind of content input.
 CHANGES = [
@@ -196,3 +196,20 @@ def test_content_handed_whole_to_python_code_counts_as_reading_all_of_it(tmp_pat
         render(env, Output("t.html", template), {CONTENT: content}, reads)
         assert {"content.site", "content.year", "content.pages"} <= reads
         assert (CONTENT in reads) is whole  # g() got the whole content; m (a macro) and f did not
+
+
+def test_a_build_in_a_new_process_reuses_what_the_last_one_made(tmp_path: Path, content_dir: Path) -> None:
+    """Keys are the same in every process: a set (the sources a reader can open, which nearly every
+    page reads) is hashed in sorted order, not in the order of its strings' hashes, which Python draws
+    anew for each process."""
+    made = []
+    for seed in ("1", "2"):
+        script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path;"
+                  " from ssk_report.pipeline import Settings, build;"
+                  f" print(build(Settings(Path({str(content_dir)!r}), Path({str(TEMPLATES)!r}),"
+                  f" Path({str(tmp_path / seed)!r}), pdf=False,"
+                  f" cache_dir=Path({str(tmp_path / 'store')!r}))).rendered)")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        made.append(int(done.stdout.split()[-1]))
+    assert made[0] > 0 and made[1] == 0
