@@ -893,6 +893,12 @@ class Content(Record):
         return [(status, None) for status in self.statuses
                 if area is None or self.province_of(status.regency).kemendagri_code == area]
 
+    def clinic_area(self, clinic: Clinic) -> AreaStatus:
+        """The area a clinic's report describes: on a national site, the province that held it (its
+        folder); else the site's own area (a province, or the nation for a national clinic)."""
+        area = self.area_of(clinic.province)
+        return next((a for a in self.province_statuses if a.code == area), self.area_status)
+
     def report_volumes(self, clinic: Clinic) -> list[tuple[Province, list[tuple[RegencyStatus, Participant | None]]]]:
         """A report whose regencies lie in more than one province is printed as volumes, one per province
         (in code order) with its regencies' sections, beside a summary: those sections by province; []
@@ -907,9 +913,13 @@ class Content(Record):
         return [(self.province_by_code[code], groups[code]) for code in sorted(groups)]
 
     def report_sources(self, clinic: Clinic) -> tuple[str, ...]:
-        cited = [*clinic.sources, *self.site.province.sources]
-        cited += [s for i in self.province_indicators for s in i.sources]
-        cited += [s for status, _ in self.report_sections(clinic) for s in status.sources]
+        """What a clinic's report cites: the clinic, its area and its regencies' sections (those of a
+        report printed in volumes are in their volumes, with their sources)."""
+        area = self.clinic_area(clinic)
+        cited = [*clinic.sources, *area.area.sources]
+        cited += [s for i in area.indicators for s in i.sources]
+        if not self.report_volumes(clinic):
+            cited += [s for status, _ in self.report_sections(clinic) for s in status.sources]
         return _unique_ids(cited)
 
     def progress_at(self, clinic: Clinic, slug: str) -> int | None:

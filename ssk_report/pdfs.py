@@ -19,7 +19,7 @@ from typing import Any
 from . import keys, parallel
 from .errors import ContentError, Problem
 from .model import Clinic
-from .plan import Output
+from .plan import Output, Volume
 from .products import RenderContext, Tally, Units, template_key
 from .publish import Staging
 from .store import Store
@@ -96,7 +96,7 @@ def _listed_once(layout: Any, pdf: Any) -> None:
 
 def source_of(context: RenderContext, document: Output) -> str:
     """The content file a document is made from, for error messages."""
-    subject = document.subject
+    subject = document.subject.clinic if isinstance(document.subject, Volume) else document.subject
     if isinstance(subject, Clinic):
         return f"{context.content_label}/clinics/{subject.file_stem}.yaml"
     slug = getattr(subject, "slug", None) or subject.regency.slug

@@ -127,6 +127,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         url=_url,
         alternate=_alternate,
         clinic_report_path=lambda slug: plan.clinic_report_path(slug, lang),
+        volume_path=lambda slug, province: plan.volume_path(slug, province, lang),
         handout_path=lambda slug: plan.handout_path(slug, lang),
     )
     env.filters.update(

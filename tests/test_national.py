@@ -8,6 +8,7 @@ provinces is printed as volumes.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import gzip
 import http.server
@@ -17,19 +18,22 @@ import re
 import shutil
 import threading
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
 from playwright.sync_api import Browser
+from pypdf import PdfReader
 
-from ssk_report import charts
+from ssk_report import charts, parallel, plan
 from ssk_report.demo import ALL_REGENCIES, PROVINCES, write_demo
 from ssk_report.errors import ContentError
 from ssk_report.model import Content, Stage, Target
-from ssk_report.pipeline import Settings, load_content
+from ssk_report.pdfs import Pdfs
+from ssk_report.pipeline import Settings, load_content, prepare
+from ssk_report.store import Store
 
-from .conftest import CONTENT, run_build
+from .conftest import CONTENT, TEMPLATES, render_output, run_build
 from .test_browser import QuietHandler, Watch, browser  # noqa: F401 (a fixture)
 
 REGENCIES = 40  # a small national demo: some provinces report all, some part, three nothing
@@ -479,3 +483,108 @@ def test_the_search_page_filters_by_province(site: Path, national: Content, brow
         page.close()
         httpd.shutdown()
         httpd.server_close()
+
+
+# ---- A report across provinces: a summary and a volume per province ------------------------------------------
+
+
+def test_a_report_across_provinces_is_a_summary_and_a_volume_per_province(demo_copy: Path) -> None:
+    site_yaml = demo_copy / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("base_url: null", "base_url: https://ppsp.example.go.id/"))
+    content = load_content(Settings(content_dir=demo_copy))
+    site_plan = plan.plan(content)
+    everyone = content.clinics_by_date[-1]
+    volumes = content.report_volumes(everyone)
+    for lang, reports in (("id", "laporan"), ("en", "en/report")):
+        documents = [d for d in site_plan.documents if d.lang == lang and d.key.startswith(f"report:{everyone.slug}")]
+        assert [d.path for d in documents] == [f"{reports}/{everyone.slug}.pdf", *(
+            f"{reports}/{everyone.slug}/{p.kemendagri_code}.pdf" for p, _ in volumes)]
+        summary, *parts = documents
+        assert summary.archive and summary.variant == "pdf/ua-1"
+        assert all(d.variant == "pdf/ua-1" and d.archive is None for d in parts)  # ordinary tagged PDFs
+        html = render_output(content, summary, site_plan)
+        assert 'class="regency"' not in html  # the regencies' sections are in the volumes
+        for part in parts:
+            assert f'<a class="url" href="https://ppsp.example.go.id/{part.path}">' in html
+        for part, (province, sections) in zip(parts, volumes, strict=True):
+            assert isinstance(part.subject, plan.Volume) and part.subject.province == province
+            text = render_output(content, part, site_plan)
+            own = re.findall(r'<section id="kab-([a-z0-9-]+)" class="regency">', text)
+            assert own == [status.regency.slug for status, _ in sections]
+            assert all(content.province_of(content.regency_by_slug[slug]) == province for slug in own)
+            assert f'<a class="url" href="https://ppsp.example.go.id/{summary.path}">' in text
+    # The website links them: the clinic's page lists every volume, a province's page its own.
+    clinic_page = render_output(content, site_plan.by_path[f"klinik/{everyone.slug}.html"], site_plan)
+    assert all(f'href="../laporan/{everyone.slug}/{p.kemendagri_code}.pdf"' in clinic_page for p, _ in volumes)
+    code = volumes[0][0].kemendagri_code
+    province_page = render_output(content, site_plan.by_path[f"provinsi/{code}.html"], site_plan)
+    assert f'href="../laporan/{everyone.slug}/{code}.pdf">Jilid laporan provinsi ini (PDF)' in province_page
+    own_clinic = next(c for c in content.clinics if c.province)
+    assert [d.path for d in site_plan.documents if d.key.startswith(f"report:{own_clinic.slug}")] == [
+        f"laporan/{own_clinic.slug}.pdf", f"en/report/{own_clinic.slug}.pdf"]  # one province: one report
+
+
+class Collected:
+    """Where the PDF product writes, kept in memory."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.files[relative] = data
+
+
+def volumes_made(content_dir: Path, store: Path, workers: int,
+                 method: str | None = None) -> tuple[dict[str, bytes], int]:
+    """The volumes of the content's reports as the build makes them (the PDF product, its pool and
+    store), and how many were laid out anew."""
+    prepared = prepare(Settings(content_dir, TEMPLATES, store.parent / "unused", cache_dir=store))
+    assert prepared is not None
+    volumes = tuple(d for d in prepared.context.plan.documents if d.template == plan.VOLUME_TEMPLATE)
+    context = dataclasses.replace(prepared.context, plan=plan.Plan((), volumes))
+    out, kept = Collected(), Store(store)
+    with parallel.Pool(workers, context, method) as pool:
+        tally = Pdfs(context, pool).start(kept).publish(out, kept)  # type: ignore[arg-type]
+    kept.save()
+    return out.files, tally.made
+
+
+@pytest.fixture
+def small(demo_copy: Path, national: Content) -> Path:
+    """Three provinces of two regencies each, and one clinic that names them all: three volumes."""
+    areas = [a for a in national.province_statuses if a.reported >= 2][:3]
+    keep = [s.regency.slug for a in areas for s in a.statuses[:2]]
+    for path in (demo_copy / "regencies").glob("*.yaml"):
+        if path.stem not in keep:
+            path.unlink()
+    for path in list((demo_copy / "clinics").iterdir()):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.name != "2025-cc4.yaml":
+            path.unlink()
+    clinic = yaml.safe_load((demo_copy / "clinics" / "2025-cc4.yaml").read_text())
+    clinic["participants"] = [{"regency": slug, "progress_year": None} for slug in keep]
+    clinic["action_items"] = [dict(item, regency=keep[0]) for item in clinic["action_items"]]
+    (demo_copy / "clinics" / "2025-cc4.yaml").write_text(yaml.safe_dump(clinic, allow_unicode=True, sort_keys=False))
+    return demo_copy
+
+
+def test_volumes_bytes_do_not_depend_on_the_worker_count_and_an_edit_makes_one_again(
+        small: Path, tmp_path: Path) -> None:
+    """Each volume is a document of its own: laid out by one worker here or by two spawned ones, the
+    same bytes; after one regency's edit, only its province's volume (in each language) is made again."""
+    alone, made = volumes_made(small, tmp_path / "one" / "store", 1)
+    assert made == len(alone) == 6  # three provinces, two languages
+    shared, _ = volumes_made(small, tmp_path / "two" / "store", 2, "spawn")
+    assert shared == alone
+    for path, data in alone.items():  # each an ordinary tagged PDF, its title naming its province
+        reader = PdfReader(io.BytesIO(data))
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root and "/Lang" in root
+        code = PurePosixPath(path).stem
+        assert reader.metadata is not None and f"Sintetis {code}" in str(reader.metadata.title)
+    edited = sorted((small / "regencies").glob("*.yaml"))[0]
+    edited.write_text(edited.read_text().replace("capital: Ibu Kota Sintetis", "capital: Ibu Kota Baru Sintetis"))
+    again, made = volumes_made(small, tmp_path / "one" / "store", 1)
+    changed = {path for path in alone if again[path] != alone[path]}
+    assert made == len(changed) == 2 and len({PurePosixPath(p).stem for p in changed}) == 1
