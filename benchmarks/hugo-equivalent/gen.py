@@ -86,8 +86,10 @@ for slug, r in by_slug.items():
     dv = derived[slug]
     statuses = [dict(x, series=sorted(r["indicators"].get(x["indicator"], []), key=lambda o: o["year"]))
                 for x in dv["indicators"]]
+    # A regency's notes are a list of dated notes since the Note model; the layout reads one text.
+    notes = {lang: "\n\n".join(n["text"][lang] or n["text"]["id"] for n in r["notes"]) for lang in ("id", "en")}
     out = dict(r, stage=dv["stage"], progress_year=dv["progress_year"], completeness=dv["completeness"],
-               statuses=statuses, clinics=dv["clinics"])
+               statuses=statuses, clinics=dv["clinics"], notes=notes if r["notes"] else None)
     (site / f"data/regencies/{slug.replace('-', '_')}.json").write_text(json.dumps(out, ensure_ascii=False))
     front = json.dumps({"title": r["name"], "regency": slug.replace("-", "_"), "slug": slug})
     (site / f"content/kabupaten/{slug}.md").write_text(front + "\n")
