@@ -246,6 +246,24 @@ def test_a_report_across_provinces_is_planned_as_volumes(national: Content) -> N
     assert national.report_volumes(own) == []  # a province's clinic: one ordinary report
 
 
+def test_kalteng_reads_as_today_where_nothing_national_applies(site: Path) -> None:
+    """The bundled province: its home page is its province page, its regency pages sit under it, its
+    data has no national level; only the stage filter and the Data page's counts are new."""
+    assert not (site / "provinsi").exists()
+    home = (site / "index.html").read_text()
+    assert 'class="provinces' not in home and 'class="regencies' in home and 'id="peta"' in home
+    assert '<h2 id="provinsi">Provinsi Kalimantan Tengah</h2>' in home
+    page = (site / "kabupaten" / "lamandau.html").read_text()
+    assert ('<a href="../index.html">Beranda</a> ›\n  <a href="index.html">Kabupaten/Kota</a> › Kab. Lamandau</nav>'
+            in page)
+    assert 'data-pagefind-filter="Provinsi"' not in page and "<dt>Provinsi</dt>" not in page
+    table = list(csv.DictReader(io.StringIO((site / "data" / "indikator.csv").read_text())))
+    assert {(r["area_level"], r["province_code"], r["area_name"]) for r in table} == {
+        ("province", "62", "Provinsi Kalimantan Tengah")}
+    assert "Berkas ini memuat 4 nilai tingkat provinsi dan 0 nilai tingkat kabupaten/kota. Nilai" in (
+        site / "data.html").read_text()
+
+
 def test_kalteng_content_files_are_unchanged_by_the_national_model() -> None:
     """The bundled (provincial) content is valid as it is: no key of the national model is required."""
     content = load_content(Settings(content_dir=CONTENT))
@@ -257,7 +275,7 @@ def test_kalteng_content_files_are_unchanged_by_the_national_model() -> None:
 
 
 @pytest.fixture(scope="module")
-def site(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def national_site(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_build(tmp_path_factory.mktemp("national-site"), demo, pdf=False)
 
 
@@ -271,26 +289,27 @@ def from_files(demo: Path) -> tuple[dict[str, int], Counter[str]]:
     return expected, files
 
 
-def test_one_province_page_per_province_in_both_languages(site: Path, national: Content) -> None:
-    pages = {p.relative_to(site).as_posix() for p in site.rglob("provinsi/*.html")}
+def test_one_province_page_per_province_in_both_languages(national_site: Path, national: Content) -> None:
+    pages = {p.relative_to(national_site).as_posix() for p in national_site.rglob("provinsi/*.html")}
     codes = [p.kemendagri_code for p in national.provinces]
     assert pages == {f"{prefix}provinsi/{code}.html" for code in codes for prefix in ("", "en/")}
     for province in national.provinces:
-        page = (site / "provinsi" / f"{province.kemendagri_code}.html").read_text()
-        english = (site / "en" / "provinsi" / f"{province.kemendagri_code}.html").read_text()
+        page = (national_site / "provinsi" / f"{province.kemendagri_code}.html").read_text()
+        english = (national_site / "en" / "provinsi" / f"{province.kemendagri_code}.html").read_text()
         assert f"<h1><span data-pagefind-filter=\"Provinsi\">Provinsi {province.name}</span></h1>" in page
         assert f"<h1><span data-pagefind-filter=\"Province\">{province.name} Province</span></h1>" in english
         assert f'<a href="../index.html">{national.site.province.name}</a> ›' in page
         assert f'href="../data/provinsi/{province.kemendagri_code}.csv"' in page
 
 
-def test_every_regency_page_names_and_links_its_province(site: Path, national: Content) -> None:
+def test_every_regency_page_names_and_links_its_province(national_site: Path, national: Content) -> None:
     for status in national.statuses:
         province = status.province
         assert province is not None
         link = f'<a href="../provinsi/{province.kemendagri_code}.html"'
-        for page, name in ((site / "kabupaten" / f"{status.regency.slug}.html", f"Provinsi {province.name}"),
-                           (site / "en" / "kabupaten" / f"{status.regency.slug}.html", f"{province.name} Province")):
+        page_id = national_site / "kabupaten" / f"{status.regency.slug}.html"
+        page_en = national_site / "en" / "kabupaten" / f"{status.regency.slug}.html"
+        for page, name in ((page_id, f"Provinsi {province.name}"), (page_en, f"{province.name} Province")):
             html = page.read_text()
             crumbs = html[html.index('<nav class="crumbs"'):html.index("</nav>", html.index('<nav class="crumbs"'))]
             assert f'<a href="../index.html">{national.site.province.name}</a> ›' in crumbs
@@ -299,10 +318,10 @@ def test_every_regency_page_names_and_links_its_province(site: Path, national: C
             assert f"{link} data-pagefind-filter=" in identity and f">{name}</a></dd>" in identity
 
 
-def test_the_regency_list_folds_each_province_s_names_away(site: Path, national: Content) -> None:
+def test_the_regency_list_folds_each_province_s_names_away(national_site: Path, national: Content) -> None:
     """Not one table of every regency (a hundred screens on a phone): a section per province, linking
     to its page, its regencies' names one click away; the home page lists no regency."""
-    listing = (site / "kabupaten" / "index.html").read_text()
+    listing = (national_site / "kabupaten" / "index.html").read_text()
     for area in national.province_statuses:
         start = listing.index(f'<h2 id="provinsi-{area.code}">')
         section = listing[start:listing.index("</section>", start)]
@@ -310,7 +329,7 @@ def test_the_regency_list_folds_each_province_s_names_away(site: Path, national:
         assert f"{area.reported} dari {area.expected}" in section
         assert all(f'href="{s.regency.slug}.html"' in section for s in area.statuses)
         assert ("<details>" in section) == bool(area.reported)
-    assert 'class="regencies' not in (site / "index.html").read_text()
+    assert 'class="regencies' not in (national_site / "index.html").read_text()
 
 
 def comparison(html: str) -> tuple[dict[str, list[str]], list[str]]:
@@ -327,9 +346,9 @@ def comparison(html: str) -> tuple[dict[str, list[str]], list[str]]:
     return {row[0]: row[1:] for row in rows}, foot
 
 
-def test_the_comparison_table_counts_what_the_content_holds(site: Path, demo: Path, national: Content) -> None:
+def test_the_comparison_table_counts_what_the_content_holds(national_site: Path, demo: Path, national: Content) -> None:
     expected, files = from_files(demo)
-    rows, foot = comparison((site / "index.html").read_text())
+    rows, foot = comparison((national_site / "index.html").read_text())
     names = {p.name: p.kemendagri_code for p in national.provinces}
     assert set(rows) == set(names)
     for name, cells in rows.items():
@@ -345,24 +364,24 @@ def test_the_comparison_table_counts_what_the_content_holds(site: Path, demo: Pa
     assert foot[2] == f"{m4} ({round(100 * m4 / total)}%)"
 
 
-def test_a_province_that_has_not_reported_shows_0_of_n(site: Path, national: Content) -> None:
+def test_a_province_that_has_not_reported_shows_0_of_n(national_site: Path, national: Content) -> None:
     empty = [a for a in national.province_statuses if not a.reported]
     assert empty
-    rows, _ = comparison((site / "index.html").read_text())
-    english, _ = comparison((site / "en" / "index.html").read_text())
+    rows, _ = comparison((national_site / "index.html").read_text())
+    english, _ = comparison((national_site / "en" / "index.html").read_text())
     for area in empty:
         assert rows[area.area.name][0] == f"0 dari {area.expected}"
         assert english[area.area.name][0] == f"0 of {area.expected}"
-        page = (site / "provinsi" / f"{area.code}.html").read_text()
+        page = (national_site / "provinsi" / f"{area.code}.html").read_text()
         assert f"<strong>0 dari {area.expected}</strong> kabupaten/kota sudah melapor" in page
         assert f"(0 dari {area.expected})" in page
-        home = (site / "index.html").read_text()
+        home = (national_site / "index.html").read_text()
         tile = re.search(rf'<g class="tile" data-code="{area.code}" data-band="(\d)"', home)
         assert tile is not None and tile[1] == "0"
 
 
-def test_open_data_follows_the_hierarchy(site: Path, national: Content) -> None:
-    table = list(csv.DictReader(io.StringIO((site / "data" / "indikator.csv").read_text())))
+def test_open_data_follows_the_hierarchy(national_site: Path, national: Content) -> None:
+    table = list(csv.DictReader(io.StringIO((national_site / "data" / "indikator.csv").read_text())))
     assert list(table[0])[:3] == ["area_level", "province_code", "province_name"]
     levels = Counter(r["area_level"] for r in table)
     assert set(levels) == {"national", "province", "regency"}
@@ -376,36 +395,36 @@ def test_open_data_follows_the_hierarchy(site: Path, national: Content) -> None:
             assert row["area_code_kemendagri"].split(".")[0] == row["province_code"]
             assert row["province_name"] == names[row["province_code"]]
     for code in names:
-        own = list(csv.DictReader(io.StringIO((site / "data" / "provinsi" / f"{code}.csv").read_text())))
+        own = list(csv.DictReader(io.StringIO((national_site / "data" / "provinsi" / f"{code}.csv").read_text())))
         assert own == [r for r in table if r["province_code"] == code]
-    regencies = list(csv.DictReader(io.StringIO((site / "data" / "kabupaten.csv").read_text())))
+    regencies = list(csv.DictReader(io.StringIO((national_site / "data" / "kabupaten.csv").read_text())))
     assert all(r["kemendagri_code"].startswith(r["province_code"] + ".") and r["province_name"] == names[
         r["province_code"]] for r in regencies)
-    data_page = (site / "data.html").read_text()
+    data_page = (national_site / "data.html").read_text()
     assert (f"Berkas ini memuat {levels['national']} nilai tingkat nasional, {levels['province']} nilai tingkat"
             f" provinsi, dan {levels['regency']} nilai tingkat kabupaten/kota.") in data_page
-    derived = json.loads((site / "data" / "ssk-report.json").read_text())["derived"]
+    derived = json.loads((national_site / "data" / "ssk-report.json").read_text())["derived"]
     assert [(p["kemendagri_code"], p["reported"], p["expected"]) for p in derived["provinces"]] == [
         (a.code, a.reported, a.expected) for a in national.province_statuses]
 
 
-def test_wording_follows_the_scope(site: Path) -> None:
+def test_wording_follows_the_scope(national_site: Path) -> None:
     """A national site never calls the nation a province, in any page, feed or download."""
-    for path in site.rglob("*"):
+    for path in national_site.rglob("*"):
         if path.suffix in (".html", ".xml", ".csv", ".json", ".txt"):
             text = path.read_text()
             assert "Provinsi Indonesia" not in text and "Indonesia [SINTETIS] Province" not in text, path
-    clinics = (site / "klinik" / "index.html").read_text()
+    clinics = (national_site / "klinik" / "index.html").read_text()
     assert "Sebuah <i>coaching clinic</i> diadakan oleh Pokja PPSP provinsi bagi kabupaten/kotanya" in clinics
 
 
-def test_search_can_filter_by_province_and_stage(site: Path, national: Content) -> None:
+def test_search_can_filter_by_province_and_stage(national_site: Path, national: Content) -> None:
     status = national.statuses[0]
-    page = (site / "kabupaten" / f"{status.regency.slug}.html").read_text()
+    page = (national_site / "kabupaten" / f"{status.regency.slug}.html").read_text()
     assert re.search(r'data-pagefind-filter="Tahap">(M4|M1–M3|Belum diketahui)<', page)
     assert f'data-pagefind-filter="Provinsi">Provinsi {status.province.name}<' in page  # type: ignore[union-attr]
     found = {key: b"" for key in (b"Provinsi", b"Tahap", b"Province", b"Milestone")}
-    for path in (site / "pagefind").rglob("*.pf_filter"):
+    for path in (national_site / "pagefind").rglob("*.pf_filter"):
         data = gzip.decompress(path.read_bytes())
         for key in found:
             if key in data:
@@ -459,10 +478,10 @@ def test_a_narrow_province_map_folds_its_legend_into_rows(national: Content) -> 
     assert len(rows) > 1 and all(e.text_x + 100 <= drawn.width + 1 for e in drawn.legend)
 
 
-def test_the_search_page_filters_by_province(site: Path, national: Content, browser: Browser) -> None:  # noqa: F811
+def test_the_search_page_filters_by_province(national_site: Path, national: Content, browser: Browser) -> None:  # noqa: F811
     """Pagefind's interface lists the filters beside the results; a province's filter keeps its
     regencies and its own page."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+    handler = functools.partial(QuietHandler, directory=str(national_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
