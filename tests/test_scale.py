@@ -36,8 +36,8 @@ def test_national_site_refuses_a_regency_of_an_unknown_province(tmp_path: Path) 
 
 
 def test_national_report_charts_count_long_bars_instead_of_naming_every_regency(tmp_path: Path) -> None:
-    """A printed bar of more than 40 regencies gives their number and where the names are; a short
-    bar (and the website, which folds its table away) names them."""
+    """A bar of more than 40 regencies, printed or on the national home page, gives their number and
+    where the names are; a short bar names them (on the web, in a table folded away)."""
     content = load_content(Settings(content_dir=write_demo(tmp_path / "content", 60)))
     site_plan = plan.plan(content, languages=("id",))
     report = next(o for o in site_plan.documents if o.key.startswith("report:"))
@@ -53,7 +53,12 @@ def test_national_report_charts_count_long_bars_instead_of_naming_every_regency(
         assert not any(s.regency.name in chart for s in members)
     for members in short.values():
         assert all(s.regency.name in chart for s in members)
+    # The national home page: the same, pointing to the province pages (a thousand links otherwise).
     home = (run_build(tmp_path, tmp_path / "content", pdf=False) / "index.html").read_text()
-    assert all(s.regency.name in home for s in content.statuses)
     figure = home[home.index('id="grafik-tahap"'):]
+    table = figure[:figure.index("</table>")]
+    assert table.count("terlalu banyak untuk didaftar di sini; namanya ada di halaman setiap provinsi") == len(long)
+    for members in short.values():
+        assert all(f">{s.regency.type.replace('kabupaten', 'Kab.').replace('kota', 'Kota')} {s.regency.name}</a>"
+                   in table for s in members)
     assert figure.index('<details class="chart-data">') < figure.index("<table")  # folded on the web
