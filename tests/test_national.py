@@ -590,11 +590,11 @@ def small(demo_copy: Path, national: Content) -> Path:
 
 def test_volumes_bytes_do_not_depend_on_the_worker_count_and_an_edit_makes_one_again(
         small: Path, tmp_path: Path) -> None:
-    """Each volume is a document of its own: laid out by one worker here or by two spawned ones, the
+    """Each volume is a document of its own: laid out by one worker here or by two forked ones, the
     same bytes; after one regency's edit, only its province's volume (in each language) is made again."""
     alone, made = volumes_made(small, tmp_path / "one" / "store", 1)
     assert made == len(alone) == 6  # three provinces, two languages
-    shared, _ = volumes_made(small, tmp_path / "two" / "store", 2, "spawn")
+    shared, _ = volumes_made(small, tmp_path / "two" / "store", 2, "fork")
     assert shared == alone
     for path, data in alone.items():  # each an ordinary tagged PDF, its title naming its province
         reader = PdfReader(io.BytesIO(data))
