@@ -5,8 +5,8 @@ their real sizes (4 to 38).
 
     python -m ssk_report.demo --regencies 514 --out /tmp/demo-content
 
-With all 514 regencies every province has reported; with fewer, the provinces reached first (in an
-order drawn from the seed) report some or all of their regencies, and the next three report none.
+With all 514 regencies every province has reported; with fewer, three provinces (drawn by the seed)
+report none, and the provinces reached first in a seeded order report some or all of theirs.
 """
 
 from __future__ import annotations
@@ -69,20 +69,20 @@ WILAYAH = "kepmendagri-2025-wilayah"  # the source of the province sizes above
 
 def _reporting(rng: random.Random, regencies: int) -> list[tuple[str, int, int, list[str]]]:
     """The provinces to list, in code order: (code, regencies, cities, codes of the regencies that
-    report). Provinces are visited in a seeded order; each reports a share of its regencies (all of
-    them when every regency in Indonesia is asked for) until `regencies` are placed; the next
-    UNREPORTED provinces are listed with none."""
+    report). In a seeded order, the last UNREPORTED provinces report none (where the others hold
+    enough regencies); the first ones each report a share of theirs (all of them when every regency
+    in Indonesia is asked for) until `regencies` are placed; provinces never reached are not listed."""
     order = list(PROVINCES)
     rng.shuffle(order)
-    slack = ALL_REGENCIES - regencies  # regencies that may be left unreported
-    chosen: list[tuple[str, int, int, list[str]]] = []
-    left, empty = regencies, 0
+    empty: list[tuple[str, int, int]] = []
+    while len(empty) < UNREPORTED and sum(count for _, count, _ in order[:-1]) >= regencies:
+        empty.append(order.pop())
+    slack = sum(count for _, count, _ in order) - regencies  # regencies that may be left unreported
+    chosen = [(code, count, cities, list[str]()) for code, count, cities in empty]
+    left = regencies
     for code, count, cities in order:
         if left == 0:
-            if empty < UNREPORTED:
-                chosen.append((code, count, cities, []))
-                empty += 1
-            continue
+            break
         skip = min(slack, rng.randint(0, count // 2))
         slack -= skip
         reporting = min(left, count - skip)
