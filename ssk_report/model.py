@@ -775,9 +775,11 @@ class Content(Record):
 
     def previous_clinic(self, clinic: Clinic) -> Clinic | None:
         """The latest earlier clinic of the same series: the same milestone focus (numbering runs per
-        year and per group of regencies, so CC1 of a new cohort does not precede CC6 of the M4 group)."""
+        year and per group of regencies, so CC1 of a new cohort does not precede CC6 of the M4 group),
+        held by the same province (or, like it, at the site's own level)."""
         ordered = self.clinics_by_date
-        earlier = [c for c in ordered[:ordered.index(clinic)] if c.milestone_focus == clinic.milestone_focus]
+        earlier = [c for c in ordered[:ordered.index(clinic)]
+                   if c.milestone_focus == clinic.milestone_focus and c.province == clinic.province]
         return earlier[-1] if earlier else None
 
     @cached_property

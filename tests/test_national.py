@@ -607,3 +607,14 @@ def test_volumes_bytes_do_not_depend_on_the_worker_count_and_an_edit_makes_one_a
     again, made = volumes_made(small, tmp_path / "one" / "store", 1)
     changed = {path for path in alone if again[path] != alone[path]}
     assert made == len(changed) == 2 and len({PurePosixPath(p).stem for p in changed}) == 1
+
+
+def test_a_province_clinic_follows_its_own_province_s_clinics(national: Content) -> None:
+    """The follow-up of a province's clinic is that province's previous clinic of the series, never
+    another province's (nor a national one)."""
+    own = [c for c in national.clinics if c.province]
+    assert len(own) == 2 and own[0].milestone_focus == own[1].milestone_focus
+    later = max(own, key=lambda c: (c.start, c.number, c.province or ""))
+    assert national.previous_clinic(later) is None
+    national_ones = [c for c in national.clinics_by_date if c.province is None]
+    assert national.previous_clinic(national_ones[-1]) == national_ones[-2]
