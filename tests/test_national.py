@@ -26,6 +26,7 @@ from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from ssk_report import charts, parallel, plan
+from ssk_report.cli import main
 from ssk_report.demo import ALL_REGENCIES, PROVINCES, write_demo
 from ssk_report.errors import ContentError
 from ssk_report.model import Content, Stage, Target
@@ -618,3 +619,17 @@ def test_a_province_clinic_follows_its_own_province_s_clinics(national: Content)
     assert national.previous_clinic(later) is None
     national_ones = [c for c in national.clinics_by_date if c.province is None]
     assert national.previous_clinic(national_ones[-1]) == national_ones[-2]
+
+
+def test_new_clinic_of_a_province_goes_in_its_folder(demo_copy: Path, national: Content,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code = national.province_statuses[0].code
+    assert main(["new", "clinic", "2026", "1", "--provinsi", code, "--content", str(demo_copy)]) == 0
+    assert (demo_copy / "clinics" / code / "2026-cc1.yaml").is_file()
+    capsys.readouterr()
+    assert main(["validate", "--content", str(demo_copy), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert {p["field"] for p in problems} == {"start", "end", "organiser"}
+    assert all(p["file"].endswith(f"clinics/{code}/2026-cc1.yaml") for p in problems)
+    assert main(["new", "clinic", "2026", "2", "--provinsi", "6x", "--content", str(demo_copy)]) == 2
+    assert "kode provinsi '6x' tidak valid" in capsys.readouterr().err
