@@ -534,6 +534,12 @@ class SourcesFile(Record):
     sources: list[Source]
 
 
+class ProvincesFile(Record):
+    """content/provinces.yaml (a national site)"""
+
+    provinces: list[Province]
+
+
 class MilestonesFile(Record):
     """content/milestones.yaml"""
 
@@ -555,10 +561,11 @@ class IndicatorsFile(Record):
 _FILE_TYPES: dict[str, tuple[type[BaseModel], tuple[str, ...], str]] = {
     "site": (Site, (), "content/site.yaml"),
     "sources": (SourcesFile, (), "content/sources.yaml"),
+    "provinces": (ProvincesFile, (), "content/provinces.yaml"),
     "milestones": (MilestonesFile, (), "content/milestones.yaml"),
     "indicators": (IndicatorsFile, (), "content/indicators.yaml"),
     "regency": (Regency, ("slug",), "content/regencies/<slug>.yaml"),
-    "clinic": (Clinic, ("slug", "narrative"), "content/clinics/<year>-cc<n>.yaml"),
+    "clinic": (Clinic, ("slug", "narrative", "province"), "content/clinics/[<province code>/]<year>-cc<n>.yaml"),
     "page": (Page, ("slug", "body"), "front matter of content/pages/<slug>.md"),
     "map": (MapLayout, (), "content/map.yaml"),
 }

@@ -20,12 +20,13 @@ import threading
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+import jsonschema
 import pytest
 import yaml
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from ssk_report import charts, parallel, plan
+from ssk_report import charts, opendata, parallel, plan
 from ssk_report.cli import main
 from ssk_report.demo import ALL_REGENCIES, PROVINCES, write_demo
 from ssk_report.errors import ContentError
@@ -633,3 +634,19 @@ def test_new_clinic_of_a_province_goes_in_its_folder(demo_copy: Path, national: 
     assert all(p["file"].endswith(f"clinics/{code}/2026-cc1.yaml") for p in problems)
     assert main(["new", "clinic", "2026", "2", "--provinsi", "6x", "--content", str(demo_copy)]) == 2
     assert "kode provinsi '6x' tidak valid" in capsys.readouterr().err
+
+
+def test_the_json_schemas_hold_the_national_content_files(demo: Path) -> None:
+    """provinces.yaml, values and targets with their area, and a province's clinic (no `province` key:
+    its folder says it) conform to the schemas the Data folder publishes."""
+    schemas = opendata.schemas()
+    jsonschema.Draft202012Validator.check_schema(schemas["provinces"])
+    code = sorted(p.name for p in (demo / "clinics").iterdir() if p.is_dir())[0]
+    for kind, path in (("provinces", "provinces.yaml"), ("indicators", "indicators.yaml"),
+                       ("clinic", f"clinics/{code}/2025-cc1.yaml"), ("site", "site.yaml")):
+        checker = jsonschema.Draft202012Validator(schemas[kind])
+        data = json.loads(json.dumps(yaml.safe_load((demo / path).read_text()), default=str))
+        assert [e.message for e in checker.iter_errors(data)] == [], path
+    clinic = jsonschema.Draft202012Validator(schemas["clinic"])
+    data = json.loads(json.dumps(yaml.safe_load((demo / "clinics" / code / "2025-cc1.yaml").read_text()), default=str))
+    assert list(clinic.iter_errors({**data, "province": code}))
