@@ -7,7 +7,7 @@ from pathlib import Path
 from string import Template
 
 from .errors import UsageError
-from .loader import SLUG_RE
+from .loader import PROVINCE_FOLDER, SLUG_RE
 
 
 def _write(target: Path, kind: str, **values: object) -> Path:
@@ -26,7 +26,11 @@ def new_regency(content: Path, slug: str) -> Path:
     return _write(content / "regencies" / f"{slug}.yaml", "regency", slug=slug, name=name)
 
 
-def new_clinic(content: Path, year: int, number: int) -> Path:
+def new_clinic(content: Path, year: int, number: int, province: str | None = None) -> Path:
+    """A clinic of the site's own area, or on a national site of a province (in clinics/<code>/)."""
     if not (1990 <= year <= 2100 and 1 <= number <= 99):
         raise UsageError(f"tahun {year} atau nomor {number} tidak valid (tahun 1990–2100, nomor 1–99)")
-    return _write(content / "clinics" / f"{year}-cc{number}.yaml", "clinic", year=year, number=number)
+    if province is not None and not PROVINCE_FOLDER.fullmatch(province):
+        raise UsageError(f"kode provinsi {province!r} tidak valid; tulis dua angka kode Kemendagri, mis. 62")
+    folder = content / "clinics" / province if province else content / "clinics"
+    return _write(folder / f"{year}-cc{number}.yaml", "clinic", year=year, number=number)
