@@ -2,11 +2,11 @@
 
     python -m benchmarks.bench                       # everything (about ten minutes on two cores)
     python -m benchmarks.bench --only site preview    # parts: site, preview, pdf
-    python -m benchmarks.bench --regencies 514 --hugo ../shared/bench/hugo-equivalent
+    python -m benchmarks.bench --regencies 514 --hugo benchmarks/hugo-equivalent
 
 - site: the synthetic national content (`python -m ssk_report.demo`, labelled SINTETIS) built as a
   website: from an empty store, with nothing changed, and after one regency changed; beside it, Hugo
-  rendering equivalent pages (the yardstick in shared/bench), in the same run.
+  rendering equivalent pages (the yardstick in benchmarks/hugo-equivalent), in the same run.
 - preview: `ssk-report serve` on the Kalteng content and on the national content: the time from writing
   a regency file to the new text in the served page.
 - pdf: the Kalteng site with every PDF, from an empty store and after one regency's file gained an
@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-HUGO = ROOT.parent / "shared" / "bench" / "hugo-equivalent"
+HUGO = Path(__file__).resolve().parent / "hugo-equivalent"  # adapted from shared/bench (see its README)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _hugo(work: Path, hugo: Path) -> tuple[Run | None, Run | None]:
     from ssk_report.search import _pagefind
 
     if shutil.which("hugo") is None or not (hugo / "gen.py").is_file():
-        print("  (Hugo yardstick skipped: install hugo and pass --hugo shared/bench/hugo-equivalent)")
+        print("  (Hugo yardstick skipped: install hugo and pass --hugo benchmarks/hugo-equivalent)")
         return None, None
     site_dir = work / "hugo"
     subprocess.run([sys.executable, str(hugo / "gen.py"), str(work / "out" / "data" / "ssk-report.json"),

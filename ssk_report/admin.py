@@ -168,6 +168,7 @@ SETTINGS = "pengaturan"
 SETTINGS_FILES = {  # file type -> (name in the CMS, label)
     "site": ("situs", "Situs"),
     "sources": ("sumber", "Sumber"),
+    "provinces": ("provinsi", "Provinsi"),  # a national site's only
     "milestones": ("tahapan", "Tahapan PPSP"),
     "indicators": ("indikator", "Indikator dan target"),
 }
@@ -187,7 +188,13 @@ _RELATIONS = {
                    "display_fields": ["milestones.*.id"]},
     "regencies": {"collection": REGENCIES, "value_field": "{{slug}}", "search_fields": ["name"],
                   "display_fields": ["name"]},
+    "provinces": {"collection": SETTINGS, "file": "provinsi", "value_field": "provinces.*.kemendagri_code",
+                  "search_fields": ["provinces.*.kemendagri_code", "provinces.*.name"],
+                  "display_fields": ["provinces.*.name"]},
 }
+# On a national site, a province's clinics (clinics/<code>/): a folder deeper, so their files' first
+# line names the schema one level further up.
+PROVINCE_CLINIC = "clinic-provinsi"
 
 
 def format_name(kind: str) -> str:
@@ -196,8 +203,11 @@ def format_name(kind: str) -> str:
 
 def formats() -> dict[str, dict[str, Any]]:
     """formats.js's description of each YAML file type: its first line, and where its texts are."""
-    return {format_name(kind): {"modeline": editors.modeline(kind), "texts": list(_text_paths(schemas()[kind]))}
-            for kind in editors.CONTENT_FILES if kind != "map"}
+    found = {format_name(kind): {"modeline": editors.modeline(kind), "texts": list(_text_paths(schemas()[kind]))}
+             for kind in editors.CONTENT_FILES if kind != "map"}
+    found[format_name(PROVINCE_CLINIC)] = {**found[format_name("clinic")],
+                                           "modeline": editors.modeline("clinic", editors.PROVINCE_CLINICS)}
+    return found
 
 
 def config(content: Content) -> dict[str, Any]:
@@ -206,6 +216,8 @@ def config(content: Content) -> dict[str, Any]:
     backend: dict[str, Any] = {"name": cms.backend or "github", "repo": cms.repo or LOCAL_REPOSITORY}
     backend |= {key: value for key, value in (("branch", cms.branch), ("base_url", cms.base_url)) if value}
     fields = _Fields(content)
+    national = content.site.scope == "nation"
+    settings = [kind for kind in SETTINGS_FILES if national or kind != "provinces"]
     return {
         "backend": backend,
         "media_folder": "",  # no file is uploaded: content holds no images
@@ -219,7 +231,7 @@ def config(content: Content) -> dict[str, Any]:
             {"name": SETTINGS, "label": "Pengaturan dan katalog", "files": [
                 {"name": name, "label": label, "file": f"content/{editors.CONTENT_FILES[kind]}",
                  "format": format_name(kind), "fields": fields.of(kind)}
-                for kind, (name, label) in SETTINGS_FILES.items()]},
+                for kind, (name, label) in ((kind, SETTINGS_FILES[kind]) for kind in settings)]},
             {"name": REGENCIES, "label": "Kabupaten/kota", "label_singular": "Kabupaten/kota",
              "folder": "content/regencies", "extension": "yaml", "format": format_name("regency"),
              "identifier_field": "name", "slug": "{{name}}", "summary": "{{name}}", "sortable_fields": ["name"],
@@ -228,11 +240,23 @@ def config(content: Content) -> dict[str, Any]:
              "folder": "content/clinics", "extension": "yaml", "format": format_name("clinic"),
              "identifier_field": "number", "slug": "{{cycle_year}}-cc{{number}}",
              "summary": "CC{{number}} {{cycle_year}}", "create": True, "fields": fields.of("clinic")},
+            *(_province_clinics(content, fields.of("clinic")) if national else []),
             {"name": PAGES, "label": "Halaman", "label_singular": "Halaman", "folder": "content/pages",
              "extension": "md", "format": "frontmatter", "identifier_field": "title", "create": False,
              "i18n": True, "fields": fields.page()},
         ],
     }
+
+
+def _province_clinics(content: Content, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A national site's clinics of each province of provinces.yaml, one collection per province
+    (its folder, clinics/<code>/), in code order."""
+    return [{"name": f"{CLINICS}-{p.kemendagri_code}", "label": f"CC {p.name}",  # short: the menu is narrow
+             "label_singular": f"Coaching clinic {p.name}", "folder": f"content/clinics/{p.kemendagri_code}",
+             "extension": "yaml", "format": format_name(PROVINCE_CLINIC), "identifier_field": "number",
+             "slug": "{{cycle_year}}-cc{{number}}", "summary": "CC{{number}} {{cycle_year}}", "create": True,
+             "fields": fields}
+            for p in sorted(content.provinces, key=lambda p: p.kemendagri_code)]
 
 
 class _Fields:
@@ -284,7 +308,7 @@ class _Fields:
             return {"widget": "object", "fields": _TEXT}
         node = self._dereferenced(node)
         kind = node.get("type")
-        if REFERS_TO in node:
+        if REFERS_TO in node and (node[REFERS_TO] != "provinces" or self.content.site.scope == "nation"):
             return {"widget": "relation", **_RELATIONS[node[REFERS_TO]]}
         if "enum" in node or "const" in node:
             return {"widget": "select", "options": node.get("enum", [node.get("const")])}

@@ -3,10 +3,11 @@ chart's data table shows, one row per table row, in its order and with its colum
 an area and the source of a value, where the table shows them otherwise).
 
 Charts of the whole site (the map, the bars per stage and per progress year, the indicators of the
-province or nation, the indicators' rankings) have one file each; each regency has at most two (its
-timeline, its indicators), and only for the charts its page draws. Where one file serves several
+province or nation, the indicators' rankings) have one file each; on a national site each province
+has up to three (its bars and its indicators); each regency has at most two (its timeline, its
+indicators), and only for the charts its page draws. Where one file serves several
 charts of a kind (the indicators of an area, the rankings), its first column says which chart a row
-belongs to: the figure's `data-part`. So a national site of 514 regencies has at most 1,033 of them.
+belongs to: the figure's `data-part`. So a national site of 38 provinces and 514 regencies has at most 1,147 of them.
 Files are written by the open data (opendata.py), listed in its data package, and linked from each
 chart (templates/partials/_charts.html.j2, through `csv_path`).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .i18n import regency_name
-from .model import Content, IndicatorStatus, Ranking, Regency, RegencyStatus
+from .model import AreaStatus, Content, IndicatorStatus, Ranking, Regency, RegencyStatus
 from .tabular import Cell, Column, Table
 
 FOLDER = "grafik"  # inside data/
@@ -40,40 +41,57 @@ INDICATOR_COLUMNS = (
 )
 
 
-def csv_path(kind: str, slug: str | None = None) -> str:
-    """Where the CSV of a chart kind lives in the output: of the whole site, or of one regency."""
-    return f"data/{FOLDER}/{kind}.csv" if slug is None else f"data/{FOLDER}/kabupaten/{slug}/{kind}.csv"
+def csv_path(kind: str, slug: str | None = None, province: str | None = None) -> str:
+    """Where the CSV of a chart kind lives in the output: of the whole site, of one regency, or of one
+    province of a national site."""
+    if slug is not None:
+        return f"data/{FOLDER}/kabupaten/{slug}/{kind}.csv"
+    return f"data/{FOLDER}/{kind}.csv" if province is None else f"data/{FOLDER}/provinsi/{province}/{kind}.csv"
 
 
 def tables(content: Content) -> list[Table]:
-    """Every chart's figures as a table, the site's charts first, then each regency's."""
+    """Every chart's figures as a table: the site's charts, then each province's, then each regency's."""
     statuses = content.statuses
     found = [
         Table("grafik-peta", _inside(csv_path("peta")), "Peta tahap PPSP kabupaten/kota: data grafik",
               (SLUG, STAGE, PROGRESS, NAME),
               tuple((s.regency.slug, s.stage.value, s.progress_year, _name(s.regency))
                     for s in statuses if content.map and s.regency.slug in content.map.tiles), ("slug",)),
-        Table("grafik-tahap", _inside(csv_path("tahap")), "Kabupaten/kota per tahap: data grafik",
-              (STAGE, COUNT, SLUGS),
-              tuple((stage.value, n, _slugs(s for s in statuses if s.stage is stage))
-                    for stage, n in content.stage_counts.items()), ("stage",)),
-        Table("grafik-indikator", _inside(csv_path("indikator")), "Indikator wilayah terhadap target: data grafik",
-              INDICATOR_COLUMNS, tuple(row for s in content.province_indicators for row in _series(s))),
+        *_area_tables(content, None),
         Table("grafik-peringkat", _inside(csv_path("peringkat")), "Peringkat kabupaten/kota per indikator: data grafik",
               (INDICATOR, Column("rank", "integer", "Peringkat (nilai yang sama berbagi peringkat)"), SLUG,
                Column("value", "number", "Nilai (persen, 0-100)"), Column("year", "integer", "Tahun nilai"),
                SOURCE, NAME),
               tuple(row for r in content.rankings for row in _ranked(r)), ("indicator", "slug")),
     ]
-    counts = content.progress_year_counts
-    if counts:  # as the chart: every year from 1 to the latest, a year nobody is in as 0
-        found.insert(2, Table(
-            "grafik-progres", _inside(csv_path("progres")), "Kabupaten/kota tahap M4 menurut tahun ke-N: data grafik",
-            (PROGRESS, COUNT, SLUGS),
-            tuple((year, counts.get(year, 0), _slugs(s for s in statuses if s.progress_year == year))
-                  for year in range(1, max(counts) + 1)), ("progress_year",)))
+    for area in content.province_statuses:
+        found += _area_tables(content, area)
     for s in statuses:
         found += _regency_tables(content, s)
+    return found
+
+
+def _area_tables(content: Content, area: AreaStatus | None) -> list[Table]:
+    """The bars per stage and per progress year and the indicator charts of the site's own area (None)
+    or of one province of a national site, as its page draws them."""
+    statuses, counts, indicators = ((content.statuses, content.progress_year_counts, content.province_indicators)
+                                    if area is None else (area.statuses, area.progress_year_counts, area.indicators))
+    code = None if area is None else area.code
+    suffix, of = ("", "") if area is None else (f"-{code}", f" Provinsi {area.area.name}")
+    found = [Table(f"grafik-tahap{suffix}", _inside(csv_path("tahap", province=code)),
+                   f"Kabupaten/kota{of} per tahap: data grafik", (STAGE, COUNT, SLUGS),
+                   tuple((stage.value, n, _slugs(s for s in statuses if s.stage is stage))
+                         for stage, n in (content.stage_counts if area is None else area.stage_counts).items()),
+                   ("stage",))]
+    if counts:  # as the chart: every year from 1 to the latest, a year nobody is in as 0
+        found.append(Table(
+            f"grafik-progres{suffix}", _inside(csv_path("progres", province=code)),
+            f"Kabupaten/kota{of} tahap M4 menurut tahun ke-N: data grafik", (PROGRESS, COUNT, SLUGS),
+            tuple((year, counts.get(year, 0), _slugs(s for s in statuses if s.progress_year == year))
+                  for year in range(1, max(counts) + 1)), ("progress_year",)))
+    found.append(Table(f"grafik-indikator{suffix}", _inside(csv_path("indikator", province=code)),
+                       f"Indikator wilayah{of} terhadap target: data grafik", INDICATOR_COLUMNS,
+                       tuple(row for s in indicators for row in _series(s))))
     return found
 
 

@@ -17,7 +17,18 @@ from itertools import pairwise
 from typing import Generic, Literal, NamedTuple, TypeVar
 
 from .i18n import LANGUAGES, format_number, format_percent, regency_name
-from .model import Cohort, IndicatorStatus, MapLayout, Observation, Ranked, Ranking, RegencyStatus, Stage, Target
+from .model import (
+    AreaStatus,
+    Cohort,
+    IndicatorStatus,
+    MapLayout,
+    Observation,
+    Ranked,
+    Ranking,
+    RegencyStatus,
+    Stage,
+    Target,
+)
 
 Anchor = Literal["start", "middle", "end"]
 Key = TypeVar("Key", Stage, int)
@@ -596,8 +607,13 @@ def timeline(cohort: Cohort, year: int) -> Timeline | None:
 # ---- The schematic tile-grid map --------------------------------------------------------------------
 
 
-class Tile(NamedTuple):
-    status: RegencyStatus
+Subject = TypeVar("Subject", RegencyStatus, AreaStatus)
+
+
+class Tile(NamedTuple, Generic[Subject]):
+    """A regency's tile on its province's map, or a province's on the national map."""
+
+    status: Subject
     column: int
     row: int
     x: float
@@ -605,7 +621,11 @@ class Tile(NamedTuple):
     middle: float
     lines: tuple[tuple[str, float], ...]  # the name, wrapped: (text, baseline y)
     name_size: float
-    status_y: float  # the stage and progress line, at the bottom of the tile
+    status_y: float  # the status line (a stage and progress, a share at M4), at the bottom of the tile
+    # The national map's colour: 0 no regency has reported, 1..5 the share at M4 in fifths (share_band),
+    # and whether the text is dark on a light fill (else white on a dark one).
+    band: int = 0
+    light: bool = True
 
 
 class LegendEntry(NamedTuple):
@@ -614,16 +634,21 @@ class LegendEntry(NamedTuple):
     text_x: float
 
 
+Entry = TypeVar("Entry")
+
+
 @dataclass(frozen=True)
-class TileMap:
+class TileMap(Generic[Subject, Entry]):
+    """A province's regencies (legend: stages, and north), or a nation's provinces (legend: bands)."""
+
     width: float
     height: float
     tile_width: float
     tile_height: float
-    tiles: tuple[Tile, ...]
+    tiles: tuple[Tile[Subject], ...]
     legend_y: float
-    legend: tuple[LegendEntry, ...]
-    north: Label
+    legend: tuple[Entry, ...]
+    north: Label | None = None
 
 
 TILE_W, TILE_H, TILE_GAP, MAP_PAD = 100, 64, 6, 3  # MAP_PAD: room for a tile's border and focus ring
@@ -649,21 +674,27 @@ def wrap_name(name: str, size: float = 12.5, chars: int = 12) -> tuple[tuple[str
     return tuple(lines), size if longest <= room else round(size * room / longest, 1)
 
 
-def tile_map(layout: MapLayout, statuses: Iterable[RegencyStatus]) -> TileMap:
+def _tile_text(name: str, y: float) -> tuple[tuple[tuple[str, float], ...], float]:
+    """A tile's name at `y` (its top), wrapped, centred in the room above its status line: each line
+    with its baseline, and the font size."""
+    lines, size = wrap_name(name)
+    lead = size + 0.5  # the line height
+    first = y + (TILE_H - lead * len(lines) - 12) / 2 + lead - 1
+    return tuple((text, at(first + lead * i)) for i, text in enumerate(lines)), size
+
+
+def tile_map(layout: MapLayout, statuses: Iterable[RegencyStatus]) -> TileMap[RegencyStatus, LegendEntry]:
     """A tile per regency placed in `layout`, in the order of `statuses` (those without a cell are
     left out), each with its name wrapped and centred above its status line; the legend under them."""
-    tiles = []
+    tiles: list[Tile[RegencyStatus]] = []
     for status in statuses:
         cell = layout.tiles.get(status.regency.slug)
         if cell is None:
             continue
         column, row = cell
         x, y = MAP_PAD + column * (TILE_W + TILE_GAP), MAP_PAD + row * (TILE_H + TILE_GAP)
-        lines, size = wrap_name(status.regency.name)
-        lead = size + 0.5  # the line height
-        first = y + (TILE_H - lead * len(lines) - 12) / 2 + lead - 1
-        tiles.append(Tile(status, column, row, x, y, at(x + TILE_W / 2),
-                          tuple((text, at(first + lead * i)) for i, text in enumerate(lines)), size, y + TILE_H - 8))
+        lines, size = _tile_text(status.regency.name, y)
+        tiles.append(Tile(status, column, row, x, y, at(x + TILE_W / 2), lines, size, y + TILE_H - 8))
     width = max(2 * MAP_PAD + layout.columns * (TILE_W + TILE_GAP) - TILE_GAP, MAP_MIN_WIDTH)
     bottom = MAP_PAD + layout.rows * (TILE_H + TILE_GAP) - TILE_GAP
     stages = (Stage.M4, Stage.M1_M3, Stage.UNKNOWN)
@@ -672,3 +703,54 @@ def tile_map(layout: MapLayout, statuses: Iterable[RegencyStatus]) -> TileMap:
         tuple(LegendEntry(stage, MAP_PAD + i * _LEGEND_STEP, MAP_PAD + i * _LEGEND_STEP + 24)
               for i, stage in enumerate(stages)),
         Label(width - MAP_PAD, 11.5, "end"))
+
+
+# ---- The national map: a tile per province, coloured by its share of regencies at M4 ---------------------
+
+
+class BandEntry(NamedTuple):
+    band: int
+    x: float
+    y: float  # the swatch's top, from the legend's top
+    text_x: float
+
+
+# A share at M4 falls in band 1 + the number of these bounds it reaches: 0-<20 %, 20-<40 %, ... 80-100 %.
+SHARE_BANDS = (0.2, 0.4, 0.6, 0.8)
+DARK_FROM = 4  # bands drawn dark enough for white text
+PER_COLUMN = 6  # provinces in a column before the region continues in the next
+_BAND_STEP, _BAND_ROW = 124, 22  # a legend entry: "belum melapor" (id), "no reports yet" (en), after its swatch
+
+
+def share_band(share: float | None) -> int:
+    """0 when nothing is known (no regency has reported), else 1-5 by fifths of the share (0-1)."""
+    return 0 if share is None else 1 + sum(share >= bound for bound in SHARE_BANDS)
+
+
+def province_map(areas: Iterable[AreaStatus]) -> TileMap[AreaStatus, BandEntry]:
+    """A schematic tile map of a national site's provinces, not geography: one column (or more, of at
+    most PER_COLUMN tiles) per region, the first digit of the Kemendagri code (1 Sumatra, 2 the Riau
+    Islands, 3 Java, 5 Bali and Nusa Tenggara, 6 Kalimantan, 7 Sulawesi, 8 Maluku, 9 Papua), west to
+    east; in a column the provinces in code order, top down. Each tile is filled by the band of its
+    share of regencies at M4 (share_band); the legend of the bands under the tiles, in rows that fit."""
+    regions: dict[str, list[AreaStatus]] = {}
+    for area in sorted(areas, key=lambda a: a.code):
+        regions.setdefault(area.code[0], []).append(area)
+    tiles: list[Tile[AreaStatus]] = []
+    column = 0
+    for members in regions.values():
+        for start in range(0, len(members), PER_COLUMN):
+            for row, area in enumerate(members[start:start + PER_COLUMN]):
+                x, y = MAP_PAD + column * (TILE_W + TILE_GAP), MAP_PAD + row * (TILE_H + TILE_GAP)
+                lines, size = _tile_text(area.area.name, y)
+                band = share_band(area.m4_share)
+                tiles.append(Tile(area, column, row, x, y, at(x + TILE_W / 2), lines, size, y + TILE_H - 8,
+                                  band, band < DARK_FROM))
+            column += 1
+    rows = max((t.row for t in tiles), default=-1) + 1
+    width = max(2 * MAP_PAD + column * (TILE_W + TILE_GAP) - TILE_GAP, 2 * MAP_PAD + 2 * _BAND_STEP)
+    per_row = max(1, int((width - 2 * MAP_PAD + 12) // _BAND_STEP))
+    legend = tuple(BandEntry(band, MAP_PAD + (band % per_row) * _BAND_STEP, (band // per_row) * _BAND_ROW,
+                             MAP_PAD + (band % per_row) * _BAND_STEP + 24) for band in range(len(SHARE_BANDS) + 2))
+    bottom = MAP_PAD + rows * (TILE_H + TILE_GAP) - TILE_GAP
+    return TileMap(width, bottom + 20 + (legend[-1].y + 14) + 6, TILE_W, TILE_H, tuple(tiles), bottom + 14, legend)

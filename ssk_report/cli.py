@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     clinic_cmd = kinds.add_parser("clinic", help="coaching clinic baru: new clinic <tahun> <nomor>")
     clinic_cmd.add_argument("year", type=int)
     clinic_cmd.add_argument("number", type=int)
+    clinic_cmd.add_argument("--provinsi", metavar="KODE", default=None,
+                            help="situs nasional: coaching clinic sebuah provinsi, di clinics/<kode>/ (mis. 62)")
     content_option(clinic_cmd)
     serve_cmd = commands.add_parser("serve", help="pratinjau di localhost; dibangun ulang setiap ada perubahan")
     content_option(serve_cmd)
@@ -154,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.kind == "regency":
             path = scaffold.new_regency(args.content, args.slug)
         else:
-            path = scaffold.new_clinic(args.content, args.year, args.number)
+            path = scaffold.new_clinic(args.content, args.year, args.number, args.provinsi)
         print(f"Dibuat: {path} — isi kolomnya, lalu jalankan: ssk-report validate")
         return 0
     _require_folder(args.templates, "templat")

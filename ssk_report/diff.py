@@ -272,7 +272,8 @@ def change_log(content_dir: Path, content: Content, since: str | None = None, un
     def at(clinic: Clinic) -> Content:
         recorded = None
         if repo is not None:
-            tags = (f"cc{clinic.number}-{clinic.cycle_year}", clinic.slug)
+            # A province's clinic on a national site by its id only: "cc1-2025" would name another's.
+            tags = (clinic.slug,) if clinic.province else (f"cc{clinic.number}-{clinic.cycle_year}", clinic.slug)
             recorded = next((found for tag in tags if (found := state(tag)) is not None), None) or state(
                 history.revision_at(repo, clinic.end))
         return recorded if recorded is not None else content.as_of(clinic.end)

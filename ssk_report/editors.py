@@ -16,16 +16,19 @@ from .opendata import json_bytes, schemas
 
 FOLDER = "schemas"
 # Where each YAML file type lives in content/ (a page's YAML is Markdown front matter, which the
-# YAML extension does not check).
+# YAML extension does not check). provinces.yaml is a national site's only.
 CONTENT_FILES = {
     "site": "site.yaml",
     "sources": "sources.yaml",
+    "provinces": "provinces.yaml",
     "milestones": "milestones.yaml",
     "indicators": "indicators.yaml",
     "map": "map.yaml",
     "regency": "regencies/*.yaml",
     "clinic": "clinics/*.yaml",
 }
+# On a national site, a province's clinics: clinics/<code>/<year>-cc<n>.yaml, one folder deeper.
+PROVINCE_CLINICS = "clinics/*/*.yaml"
 MODELINE = "# yaml-language-server: $schema="
 
 
@@ -50,13 +53,17 @@ def write_schemas(folder: Path) -> list[Path]:
     return written
 
 
-def modeline(kind: str) -> str:
-    """The first line of a content file of type `kind`: its schema, relative to the file, with the
-    content folder at the repository's root beside schemas/."""
-    depth = len(PurePosixPath(CONTENT_FILES[kind]).parts)  # content/x.yaml: 1; content/regencies/x.yaml: 2
+def modeline(kind: str, where: str | None = None) -> str:
+    """The first line of a content file of type `kind` at `where` (relative to the content folder;
+    by default where that type lives): its schema, relative to the file, with the content folder at
+    the repository's root beside schemas/."""
+    depth = len(PurePosixPath(where or CONTENT_FILES[kind]).parts)  # content/x.yaml: 1; content/regencies/x.yaml: 2
     return f"{MODELINE}{'../' * depth}{FOLDER}/{kind}.schema.json"
 
 
-def vscode_schemas() -> dict[str, str]:
+def vscode_schemas() -> dict[str, str | list[str]]:
     """VS Code's `yaml.schemas` setting: each schema file and the content files it checks."""
-    return {f"./{FOLDER}/{kind}.schema.json": f"content/{where}" for kind, where in CONTENT_FILES.items()}
+    found: dict[str, str | list[str]] = {f"./{FOLDER}/{kind}.schema.json": f"content/{where}"
+                                         for kind, where in CONTENT_FILES.items()}
+    found[f"./{FOLDER}/clinic.schema.json"] = [f"content/{CONTENT_FILES['clinic']}", f"content/{PROVINCE_CLINICS}"]
+    return found

@@ -77,6 +77,8 @@ class Hasher:
 
     def digest(self, value: Any) -> str:
         """Raises TypeError for what cannot be hashed (a method)."""
+        if isinstance(value, set | frozenset):  # in the order of its items' hashes: a string's differs by process
+            value = sorted(value, key=repr)
         if isinstance(value, list | tuple) and any(_composite(item) or isinstance(item, list | tuple)
                                                    for item in value):
             return combine(self.digest(item) for item in value)

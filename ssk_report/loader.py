@@ -51,6 +51,7 @@ class RawDocument:
     reported: frozenset[Location] = frozenset()
     translation: RawDocument | None = None  # the English companion of a Markdown file (<slug>.en.md)
     foreword: RawDocument | None = None  # a clinic's <slug>.pengantar.md, with its own translation
+    province: str | None = None  # the province folder a clinic's file is in (clinics/<code>/)
 
     def locate(self, loc: Location) -> tuple[int, int]:
         """Position of `loc`, or of the nearest enclosing field that has one."""
@@ -529,12 +530,19 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
 
     regency_paths = reader.listing("regencies", ".yaml")
     clinics = []
-    for doc in (d for p in reader.listing("clinics", ".yaml") if (d := reader.yaml(p)) is not None):
-        body = companion(f"clinics/{doc.stem}.md")
-        english = f"clinics/{doc.stem}{TRANSLATION_SUFFIX}.md"
+    for path, province in _clinic_files(tree, reader):
+        doc = reader.yaml(path)
+        if doc is None:
+            continue
+        base = path.removesuffix(".yaml")
+        body = companion(f"{base}.md")
+        english = f"{base}{TRANSLATION_SUFFIX}.md"
         english_body = companion(english)
-        translation = RawDocument(reader.shown(english), doc.stem, {}, {}, body=english_body) if english_body else None
-        clinics.append(replace(doc, body=body, translation=translation, foreword=_foreword(reader, doc.stem)))
+        # A province's clinic is named by its folder too: two provinces may each hold a 2025-cc1.
+        stem = f"{province}-{doc.stem}" if province else doc.stem
+        translation = RawDocument(reader.shown(english), stem, {}, {}, body=english_body) if english_body else None
+        clinics.append(replace(doc, stem=stem, body=body, translation=translation, province=province,
+                               foreword=_foreword(reader, base, stem)))
     pages = []
     for path in reader.listing("pages", ".md"):
         page = reader.markdown(path)
@@ -564,12 +572,12 @@ def load(source: Path | Tree) -> tuple[RawContent, list[Problem]]:
     return content, list(dict.fromkeys(problems))
 
 
-def _foreword(reader: _Reader, stem: str) -> RawDocument | None:
-    """A clinic report's foreword, clinics/<slug>.pengantar.md, and its English text, if present."""
-    relative = f"clinics/{stem}{FOREWORD_SUFFIX}.md"
+def _foreword(reader: _Reader, base: str, stem: str) -> RawDocument | None:
+    """A clinic report's foreword, clinics/[<code>/]<slug>.pengantar.md, and its English text, if present."""
+    relative = f"{base}{FOREWORD_SUFFIX}.md"
     if reader.tree.kind(relative) is None or (body := reader.text(relative)) is None:
         return None
-    english = f"clinics/{stem}{FOREWORD_SUFFIX}{TRANSLATION_SUFFIX}.md"
+    english = f"{base}{FOREWORD_SUFFIX}{TRANSLATION_SUFFIX}.md"
     english_body = reader.text(english) if reader.tree.kind(english) is not None else None
     translation = RawDocument(reader.shown(english), stem, {}, {}, body=english_body) if english_body else None
     return RawDocument(reader.shown(relative), stem, {}, {}, body=body, translation=translation)
@@ -593,10 +601,33 @@ def _emblem(reader: _Reader, site: RawDocument | None) -> ContentFile | None:
     return reader.binary(name)
 
 
+PROVINCE_FOLDER = re.compile(r"[0-9]{2}")  # clinics/<code>/: a province's clinics on a national site
+
+
+def _clinic_files(tree: Tree, reader: _Reader) -> list[tuple[str, str | None]]:
+    """The clinic files (relative paths) with the province folder each is in: clinics/*.yaml, then
+    clinics/<code>/*.yaml. Any other folder there is refused, so that no clinic is silently skipped."""
+    found: list[tuple[str, str | None]] = [(path, None) for path in reader.listing("clinics", ".yaml")]
+    if tree.kind("clinics") != "folder":
+        return found
+    for name in tree.names("clinics"):
+        relative = f"clinics/{name}"
+        if name.startswith(".") or name.endswith(".yaml") or tree.kind(relative) != "folder":
+            continue
+        if not PROVINCE_FOLDER.fullmatch(name):
+            reader.fail(relative, f"folder {name!r} bukan kode provinsi; coaching clinic sebuah provinsi disimpan"
+                                  " di folder bernama kode Kemendagri provinsinya, mis. clinics/62/")
+            continue
+        found += [(path, name) for path in reader.listing(relative, ".yaml")]
+    return found
+
+
 def _orphan_translations(tree: Tree, reader: _Reader) -> None:
     """An English file whose Indonesian original is missing (renamed, or a typo in its name), and a
     clinic's foreword without its clinic."""
-    for folder, original in (("pages", ".md"), ("clinics", ".yaml")):
+    clinic_folders = ["clinics", *(f"clinics/{name}" for name in tree.names("clinics")
+                                   if PROVINCE_FOLDER.fullmatch(name) and tree.kind(f"clinics/{name}") == "folder")]
+    for folder, original in (("pages", ".md"), *((f, ".yaml") for f in clinic_folders)):
         for name in tree.names(folder):
             if name.endswith(f"{TRANSLATION_SUFFIX}.md") and not name.startswith("."):
                 stem = name.removesuffix(f"{TRANSLATION_SUFFIX}.md")
@@ -604,9 +635,10 @@ def _orphan_translations(tree: Tree, reader: _Reader) -> None:
                 if tree.kind(f"{folder}/{stem}{own}") is None:
                     reader.fail(f"{folder}/{name}",
                                 f"terjemahan tanpa berkas asli; seharusnya ada {folder}/{stem}{own}")
-    for name in tree.names("clinics"):
-        if name.endswith(f"{FOREWORD_SUFFIX}.md") and not name.startswith("."):
-            stem = name.removesuffix(f"{FOREWORD_SUFFIX}.md")
-            if tree.kind(f"clinics/{stem}.yaml") is None:
-                reader.fail(f"clinics/{name}",
-                            f"kata pengantar tanpa coaching clinic; seharusnya ada clinics/{stem}.yaml")
+    for folder in clinic_folders:
+        for name in tree.names(folder):
+            if name.endswith(f"{FOREWORD_SUFFIX}.md") and not name.startswith("."):
+                stem = name.removesuffix(f"{FOREWORD_SUFFIX}.md")
+                if tree.kind(f"{folder}/{stem}.yaml") is None:
+                    reader.fail(f"{folder}/{name}",
+                                f"kata pengantar tanpa coaching clinic; seharusnya ada {folder}/{stem}.yaml")

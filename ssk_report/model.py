@@ -6,6 +6,7 @@ Templates read these objects; they never recompute a progress year or a complete
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 IndicatorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 MilestoneId = Annotated[str, StringConstraints(pattern=r"^M[1-4]$")]
+# A province's Kemendagri code ("62"): the area of a value or a target, the province of a clinic.
+ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 PpspYear = Annotated[int, Field(ge=2010, le=2035)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
@@ -42,6 +45,7 @@ RegencySlug = Annotated[Slug, Field(json_schema_extra={REFERS_TO: "regencies"})]
 IndicatorRef = Annotated[IndicatorId, Field(json_schema_extra={REFERS_TO: "indicators"})]
 SubsectorRef = Annotated[IndicatorId, Field(json_schema_extra={REFERS_TO: "subsectors"})]
 MilestoneRef = Annotated[MilestoneId, Field(json_schema_extra={REFERS_TO: "milestones"})]
+ProvinceRef = Annotated[ProvinceCode, Field(json_schema_extra={REFERS_TO: "provinces"})]  # provinces.yaml's
 
 
 class Record(BaseModel):
@@ -134,7 +138,7 @@ CAPITAL_SOURCE = ("Sumber ibu kota: id sumber yang menyebut ibu kota, mis. undan
 
 class Province(Record):
     name: NonEmpty = Field(description="Nama: nama provinsi, tanpa kata 'Provinsi'.")
-    kemendagri_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = Field(
+    kemendagri_code: ProvinceCode = Field(
         description='Kode Kemendagri: kode wilayah dua angka, mis. "62" (dalam YAML ditulis dengan tanda kutip).')
     bps_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = Field(
         description='Kode BPS: kode wilayah BPS dua angka, mis. "62" (dalam YAML ditulis dengan tanda kutip).')
@@ -146,7 +150,12 @@ class Province(Record):
     area_km2: Quantity | None = Field(None, description="Luas (km²): luas wilayah provinsi; kosong: dihitung sebagai"
                                       " jumlah luas semua kabupaten/kota bila semuanya diketahui dari tahun dan"
                                       " sumber yang sama.")
-    sources: list[SourceId] = Field([], description="Sumber: id sumber nama dan kode provinsi.")
+    # What a national site expects of the province, so that one that has not reported shows as "0 of N".
+    regency_count: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        None, description="Jumlah kabupaten/kota: banyaknya kabupaten/kota provinsi menurut sumbernya (kolom"
+        " sources); situs nasional menampilkan provinsi yang belum melapor sebagai 0 dari jumlah ini.")
+    sources: list[SourceId] = Field([], description="Sumber: id sumber nama dan kode provinsi (dan jumlah"
+                                    " kabupaten/kotanya).")
 
 
 class Cms(Record):
@@ -302,11 +311,19 @@ class Target(Record):
                                  " dibaca dari dokumen rencananya sendiri.")
     note: Text | None = Field(None, description="Catatan: keterangan tentang target ini, mis. hubungannya dengan"
                               " target lain.")
+    # The province a province-scope target is set for; absent: the site's own province. On a national
+    # site every province target names its province (validate.py).
+    area: ProvinceRef | None = Field(None, description="Provinsi: kode Kemendagri provinsi yang target provinsinya"
+                                     " ini; kosong: provinsi situs ini. Di situs nasional wajib untuk target"
+                                     " provinsi, dan tidak diisi untuk target nasional.")
 
     @model_validator(mode="after")
     def _period_in_order(self) -> Target:
         if self.end < self.start:
             raise ValueError(f"periode terbalik (tertulis {self.start}–{self.end}, seharusnya start ≤ end)")
+        if self.scope == "national" and self.area is not None:
+            raise ValueError(f"target nasional berlaku untuk seluruh Indonesia (tertulis area: \"{self.area}\");"
+                             " hapus area, atau tulis scope: province")
         return self
 
     def covers(self, year: int) -> bool:
@@ -322,9 +339,12 @@ class Observation(Record):
 
 
 class Actual(Observation):
-    """A province-level observation, as listed in indicators.yaml."""
+    """An observation of the site's own area or of one of its provinces, as listed in indicators.yaml
+    (a regency's values are in its own file)."""
 
     indicator: IndicatorRef = Field(description="Indikator: id indikator.")
+    area: ProvinceRef | None = Field(None, description="Provinsi: kode Kemendagri provinsi yang nilainya ini;"
+                                     " kosong: wilayah situs ini (di situs nasional: seluruh negeri).")
 
 
 class Cohort(Record):
@@ -554,9 +574,15 @@ class Participant(Record):
         None, description="Progres tahun ke-N: seperti disebut pada klinik; diperiksa terhadap tahun M4.")
 
 
+# A clinic's id: its file's name, "2025-cc7"; for a province's clinic on a national site, whose file is
+# clinics/<code>/2025-cc1.yaml, the code and the name, "62-2025-cc1" (two provinces may each hold a CC1).
+CLINIC_SLUG = r"^(?:[0-9]{2}-)?[0-9]{4}-cc[0-9]+$"
+
+
 class Clinic(Record):
-    slug: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-cc[0-9]+$")] = Field(
-        description="Slug: diambil dari nama berkas (content/clinics/<tahun>-cc<nomor>.yaml).")
+    slug: Annotated[str, StringConstraints(pattern=CLINIC_SLUG)] = Field(
+        description="Slug: diambil dari nama berkas (content/clinics/<tahun>-cc<nomor>.yaml), dengan kode provinsi"
+        " di depannya untuk klinik sebuah provinsi di situs nasional.")
     number: Annotated[int, Field(ge=1, le=99)] = Field(description="Nomor: nomor coaching clinic dalam siklus"
                                                        " tahunnya (CC n).")
     cycle_year: Year = Field(description="Tahun siklus: tahun siklus coaching clinic.")
@@ -592,16 +618,22 @@ class Clinic(Record):
     signatory: ClinicSignatory | None = Field(
         None, description="Pengesah laporan ini: isian yang ditulis di sini menggantikan isian signatory di"
         " site.yaml untuk laporan klinik ini (pejabat pada waktu klinik itu), dengan tanggal pengesahannya.")
+    # The province whose clinic this is: the folder its file is in (clinics/<code>/), set by validate.py
+    # like the slug. None: a clinic of the site's own area (a province's site, or a national clinic).
+    province: ProvinceCode | None = Field(None, description="Provinsi: diambil dari folder berkas"
+                                          " (content/clinics/<kode>/) untuk klinik sebuah provinsi di situs"
+                                          " nasional.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Clinic:
         if self.end < self.start:
             raise ValueError(f"tanggal selesai sebelum tanggal mulai (tertulis {self.start} s.d. {self.end})")
-        if self.slug != f"{self.cycle_year}-cc{self.number}":
-            raise ValueError(
-                f"nama berkas harus {self.cycle_year}-cc{self.number}.yaml sesuai cycle_year dan number"
-                f" (tertulis {self.slug}.yaml)"
-            )
+        name = f"{self.cycle_year}-cc{self.number}"
+        if self.slug != (f"{self.province}-{name}" if self.province else name):
+            folder = "" if self.province or self.slug[2:3] != "-" else (
+                f"; coaching clinic sebuah provinsi disimpan di folder clinics/{self.slug[:2]}/")
+            raise ValueError(f"nama berkas harus {name}.yaml sesuai cycle_year dan number"
+                             f" (tertulis {self.file_stem.split('/')[-1]}.yaml){folder}")
         if (self.participant_count is not None and self.participants
                 and self.participant_count != len(self.participants)):
             raise ValueError(
@@ -614,6 +646,12 @@ class Clinic(Record):
     def attendance(self) -> int | None:
         """How many regencies took part, from the list or, where unnamed, the stated count."""
         return len(self.participants) if self.participants else self.participant_count
+
+    @property
+    def file_stem(self) -> str:
+        """The clinic's files relative to content/clinics/, without their extension: "2025-cc7", or
+        "62/2025-cc1" for a province's clinic on a national site."""
+        return f"{self.province}/{self.slug.removeprefix(self.province + '-')}" if self.province else self.slug
 
 
 class Page(Record):
@@ -718,6 +756,9 @@ class RegencyStatus:
     # clinic's year (it was outside their target group), and the others (its attendance is unknown).
     outside_clinics: tuple[Clinic, ...] = ()
     unknown_clinics: tuple[Clinic, ...] = ()
+    # The province it belongs to (by the first part of its Kemendagri code): one of a national site's,
+    # or the site's own. Carried here so that a regency's page reads its province from its own subject.
+    province: Province | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -790,6 +831,83 @@ def _identity(regency: Regency, indicator: Indicator) -> Regency:
                                    indicators={k: v for k, v in regency.indicators.items() if k == indicator.id})
 
 
+@dataclass(frozen=True)
+class AreaStatus:
+    """An area above the regencies at the report's as-of date: one province of a national site, or the
+    site's own area (a province, or the nation). Its regencies that have a file ("reported"), its own
+    indicator values against the targets that apply to it, and how many regencies it has in all."""
+
+    area: Province
+    level: Literal["national", "province"]
+    statuses: tuple[RegencyStatus, ...]  # in Kemendagri code order
+    indicators: tuple[IndicatorStatus, ...]
+    expected: int | None  # its regencies and cities (provinces.yaml); None where not recorded
+    clinics: tuple[Clinic, ...] = ()  # held by its Pokja, or naming one of its regencies; by date
+
+    @property
+    def code(self) -> str:
+        return self.area.kemendagri_code
+
+    @property
+    def reported(self) -> int:
+        return len(self.statuses)
+
+    @property
+    def stage_counts(self) -> dict[Stage, int]:
+        return _stage_counts(self.statuses)
+
+    @property
+    def progress_year_counts(self) -> dict[int, int]:
+        return _progress_year_counts(self.statuses)
+
+    @property
+    def m4_share(self) -> float | None:
+        """Regencies at M4 as a share (0-1) of all the area's regencies: of its expected count where that
+        is recorded (a regency that has not reported is not counted at M4), else of those reported.
+        None while none has reported: nothing is known yet."""
+        if not self.reported:
+            return None
+        return self.stage_counts[Stage.M4] / max(self.expected or 0, self.reported)
+
+    @property
+    def progress_spread(self) -> tuple[int, float, int] | None:
+        """The lowest, median and highest year at M4 among its regencies at M4; None when none is."""
+        years = sorted(s.progress_year for s in self.statuses if s.progress_year is not None)
+        return (years[0], statistics.median(years), years[-1]) if years else None
+
+    @property
+    def completeness(self) -> float | None:
+        """The mean completeness (0-1) of its reported regencies; None when none has reported."""
+        return statistics.fmean(s.completeness.ratio for s in self.statuses) if self.statuses else None
+
+    @property
+    def targets_met(self) -> tuple[int, int]:
+        """How many of its own indicators meet their target, of those that can be judged (met or behind)."""
+        judged = [i.status for i in self.indicators if i.status in ("met", "behind")]
+        return judged.count("met"), len(judged)
+
+    @property
+    def population_total(self) -> Quantity | None:
+        """Its stated population, else the sum of its regencies when every one of them has reported it."""
+        return self.area.population or (_sum([s.regency.population for s in self.statuses])
+                                        if self.reported >= (self.expected or 0) else None)
+
+    @property
+    def area_total(self) -> Quantity | None:
+        return self.area.area_km2 or (_sum([s.regency.area_km2 for s in self.statuses])
+                                      if self.reported >= (self.expected or 0) else None)
+
+
+def _stage_counts(statuses: Sequence[RegencyStatus]) -> dict[Stage, int]:
+    counts = Counter(s.stage for s in statuses)
+    return {stage: counts[stage] for stage in (Stage.M4, Stage.M1_M3, Stage.UNKNOWN)}
+
+
+def _progress_year_counts(statuses: Sequence[RegencyStatus]) -> dict[int, int]:
+    counts = Counter(s.progress_year for s in statuses if s.progress_year is not None)
+    return dict(sorted(counts.items()))
+
+
 class MapLayout(Record):
     """content/map.yaml: where each regency's tile sits on the province's schematic tile-grid map.
 
@@ -832,16 +950,72 @@ class Content(Record):
 
     def province_of(self, regency: Regency) -> Province:
         """The province a regency belongs to: the one whose code starts its Kemendagri code."""
-        code = regency.kemendagri_code.split(".")[0]
-        return next((p for p in self.provinces if p.kemendagri_code == code), self.site.province)
+        return self.province_by_code.get(regency.kemendagri_code.split(".")[0], self.site.province)
+
+    @cached_property
+    def province_by_code(self) -> dict[str, Province]:
+        """The provinces of a national site (provinces.yaml) by Kemendagri code; empty on a province's site."""
+        return {p.kemendagri_code: p for p in self.provinces}
+
+    def area_of(self, code: str | None) -> str | None:
+        """The area a value, target or clinic belongs to: None for the site's own area (no code, or on a
+        province's site its own code), else the province's code."""
+        return None if code is None or (self.site.scope == "province" and code == self.site.province.kemendagri_code) \
+            else code
+
+    def targets_for(self, area: str | None) -> list[Target]:
+        """The targets that apply to an area (see area_of): the national ones and the area's own."""
+        if area not in self._targets_by_area:
+            self._targets_by_area[area] = [t for t in self.targets
+                                           if t.scope == "national" or self.area_of(t.area) == area]
+        return self._targets_by_area[area]
+
+    @cached_property
+    def _targets_by_area(self) -> dict[str | None, list[Target]]:
+        return {}
+
+    def _area_indicators(self, area: str | None) -> list[IndicatorStatus]:
+        """An area's own indicator values (indicators.yaml `actuals`) against the targets that apply to it."""
+        actuals = [a for a in self.actuals if self.area_of(a.area) == area]
+        return [assess(i, [a for a in actuals if a.indicator == i.id], self.targets_for(area), self.year)
+                for i in self.indicators]
 
     @property
     def statuses_by_province(self) -> list[tuple[Province, list[RegencyStatus]]]:
-        """Regencies grouped by province in code order (one group on a provincial site)."""
-        groups: dict[str, list[RegencyStatus]] = {}
+        """Regencies grouped by province in code order (one group on a provincial site); provinces
+        without a regency file are left out (province_statuses has them)."""
+        if self.site.scope != "nation":
+            return [(self.site.province, self.statuses)] if self.statuses else []
+        return [(p.area, list(p.statuses)) for p in self.province_statuses if p.statuses]
+
+    @cached_property
+    def province_statuses(self) -> list[AreaStatus]:
+        """Every province of a national site (provinces.yaml), in code order, those that have not
+        reported included; empty on a province's site, whose own area is `area_status`."""
+        members: dict[str, list[RegencyStatus]] = {p.kemendagri_code: [] for p in self.provinces}
         for status in self.statuses:
-            groups.setdefault(self.province_of(status.regency).kemendagri_code, []).append(status)
-        return [(self.province_of(members[0].regency), members) for _, members in sorted(groups.items())]
+            members.setdefault(self.province_of(status.regency).kemendagri_code, []).append(status)
+        result = []
+        for province in sorted(self.provinces, key=lambda p: p.kemendagri_code):
+            code = province.kemendagri_code
+            slugs = {s.regency.slug for s in members[code]}
+            clinics = tuple(c for c in self.clinics_by_date if c.province == code or (
+                c.province is None and any(p.regency in slugs for p in c.participants)))
+            result.append(AreaStatus(province, "province", tuple(members[code]), tuple(self._area_indicators(code)),
+                                     province.regency_count, clinics))
+        return result
+
+    @cached_property
+    def area_status(self) -> AreaStatus:
+        """The site's own area: the nation (expecting the sum of its provinces' regencies, where every
+        province records its count) or the province."""
+        if self.site.scope == "nation":
+            counts = [p.regency_count for p in self.provinces]
+            expected = sum(c for c in counts if c is not None) if counts and None not in counts else None
+        else:
+            expected = self.site.province.regency_count
+        return AreaStatus(self.site.province, "national" if self.site.scope == "nation" else "province",
+                          tuple(self.statuses), tuple(self.province_indicators), expected, tuple(self.clinics_by_date))
 
     @property
     def year(self) -> int:
@@ -873,9 +1047,11 @@ class Content(Record):
 
     def previous_clinic(self, clinic: Clinic) -> Clinic | None:
         """The latest earlier clinic of the same series: the same milestone focus (numbering runs per
-        year and per group of regencies, so CC1 of a new cohort does not precede CC6 of the M4 group)."""
+        year and per group of regencies, so CC1 of a new cohort does not precede CC6 of the M4 group),
+        held by the same province (or, like it, at the site's own level)."""
         ordered = self.clinics_by_date
-        earlier = [c for c in ordered[:ordered.index(clinic)] if c.milestone_focus == clinic.milestone_focus]
+        earlier = [c for c in ordered[:ordered.index(clinic)]
+                   if c.milestone_focus == clinic.milestone_focus and c.province == clinic.province]
         return earlier[-1] if earlier else None
 
     @cached_property
@@ -885,20 +1061,26 @@ class Content(Record):
         attended = {c.slug: {p.regency for p in c.participants} for c in self.clinics}
         unnamed = [c for c in self.clinics_by_date if not c.participants]
         for regency in sorted(self.regencies, key=lambda r: r.kemendagri_code):
-            outside = tuple(c for c in unnamed if _outside_focus(regency, c))
+            province = self.province_of(regency)
+            area = self.area_of(province.kemendagri_code)
+            # A province's clinic that names no participants concerns that province's regencies only.
+            concerned = [c for c in unnamed if self.area_of(c.province) in (None, area)]
+            outside = tuple(c for c in concerned if _outside_focus(regency, c))
+            targets = self.targets_for(area)
             result.append(RegencyStatus(
                 regency=regency,
                 stage=regency.ppsp.stage(self.year),
                 progress_year=regency.ppsp.progress_year(self.year),
                 completeness=regency.completeness(self.indicators, self.year),
                 indicators=tuple(
-                    assess(i, regency.indicators.get(i.id, []), self.targets, self.year) for i in self.indicators
+                    assess(i, regency.indicators.get(i.id, []), targets, self.year) for i in self.indicators
                 ),
                 clinics=tuple(
                     c for c in self.clinics_by_date if regency.slug in attended[c.slug]
                 ),
                 outside_clinics=outside,
-                unknown_clinics=tuple(c for c in unnamed if c not in outside),
+                unknown_clinics=tuple(c for c in concerned if c not in outside),
+                province=province,
             ))
         return result
 
@@ -943,10 +1125,9 @@ class Content(Record):
 
     @cached_property
     def province_indicators(self) -> list[IndicatorStatus]:
-        return [
-            assess(i, [a for a in self.actuals if a.indicator == i.id], self.targets, self.year)
-            for i in self.indicators
-        ]
+        """The site's own area's values (a province's, or on a national site the nation's) against the
+        targets that apply to it; a national site's provinces have theirs in province_statuses."""
+        return self._area_indicators(None)
 
     @cached_property
     def rankings(self) -> list[Ranking]:
@@ -955,13 +1136,22 @@ class Content(Record):
 
     @property
     def stage_counts(self) -> dict[Stage, int]:
-        counts = Counter(s.stage for s in self.statuses)
-        return {stage: counts[stage] for stage in (Stage.M4, Stage.M1_M3, Stage.UNKNOWN)}
+        return self.area_status.stage_counts
 
     @property
     def progress_year_counts(self) -> dict[int, int]:
-        counts = Counter(s.progress_year for s in self.statuses if s.progress_year is not None)
-        return dict(sorted(counts.items()))
+        return self.area_status.progress_year_counts
+
+    @property
+    def value_counts(self) -> dict[str, int]:
+        """How many indicator values (a value per indicator and year) the site holds at each level of
+        area, as the open data's indikator.csv lists them: national (a national site's own), province
+        (a province site's own, or a national site's provinces') and regency."""
+        own = sum(len(i.series) for i in self.province_indicators)
+        provinces = sum(len(i.series) for a in self.province_statuses for i in a.indicators)
+        national = self.site.scope == "nation"
+        return {"national": own if national else 0, "province": provinces if national else own,
+                "regency": sum(len(i.series) for s in self.statuses for i in s.indicators)}
 
     @property
     def population_total(self) -> Quantity | None:
@@ -973,11 +1163,33 @@ class Content(Record):
         return self.site.province.area_km2 or _sum([r.area_km2 for r in self.regencies])
 
     def report_sections(self, clinic: Clinic) -> list[tuple[RegencyStatus, Participant | None]]:
-        """The regencies a clinic's report covers: its named participants, or every regency when the
-        participants were not named (the report then says so)."""
+        """The regencies a clinic's report covers: its named participants, or every regency (of the
+        clinic's province, for a province's clinic on a national site) when the participants were not
+        named (the report then says so)."""
         if clinic.participants:
             return [(self.status_of(p.regency), p) for p in clinic.participants]
-        return [(status, None) for status in self.statuses]
+        area = self.area_of(clinic.province)
+        return [(status, None) for status in self.statuses
+                if area is None or self.province_of(status.regency).kemendagri_code == area]
+
+    def clinic_area(self, clinic: Clinic) -> AreaStatus:
+        """The area a clinic's report describes: on a national site, the province that held it (its
+        folder); else the site's own area (a province, or the nation for a national clinic)."""
+        area = self.area_of(clinic.province)
+        return next((a for a in self.province_statuses if a.code == area), self.area_status)
+
+    def report_volumes(self, clinic: Clinic) -> list[tuple[Province, list[tuple[RegencyStatus, Participant | None]]]]:
+        """A report whose regencies lie in more than one province is printed as volumes, one per province
+        (in code order) with its regencies' sections, beside a summary: those sections by province; []
+        when one ordinary report holds them all."""
+        if self.site.scope != "nation":
+            return []
+        groups: dict[str, list[tuple[RegencyStatus, Participant | None]]] = {}
+        for status, participant in self.report_sections(clinic):
+            groups.setdefault(self.province_of(status.regency).kemendagri_code, []).append((status, participant))
+        if len(groups) < 2:
+            return []
+        return [(self.province_by_code[code], groups[code]) for code in sorted(groups)]
 
     @property
     def completeness_items(self) -> tuple[str, ...]:
@@ -1002,13 +1214,7 @@ class Content(Record):
 
     def detailed_sections(self, clinic: Clinic, sections: Sequence[tuple[RegencyStatus, Participant | None]]
                           ) -> list[tuple[RegencyStatus, Participant | None]]:
-        """The regencies among `sections` that get a section of their own in the clinic's report: those
-        with more to show than their stage, cohort years, attendance and identity (a Pokja, a document,
-        an indicator value, or an action item agreed at this clinic). The others share one table."""
-        named = {item.regency for item in clinic.action_items}
-        return [(status, p) for status, p in sections
-                if status.regency.pokja or status.regency.documents or status.regency.indicators
-                or status.regency.slug in named]
+        return detailed_sections(clinic, sections)
 
     def signatory_for(self, clinic: Clinic) -> ClinicSignatory:
         """Who approves a clinic's report: site.yaml's `signatory`, with each field the clinic's own file
@@ -1026,14 +1232,29 @@ class Content(Record):
         return tuple(blanks + ([] if clinic.city else ["city"]))
 
     def report_sources(self, clinic: Clinic) -> tuple[str, ...]:
-        cited = [*clinic.sources, *self.site.province.sources]
-        cited += [s for i in self.province_indicators for s in i.sources]
-        cited += [s for status, _ in self.report_sections(clinic) for s in status.sources]
+        """What a clinic's report cites: the clinic, its area and its regencies' sections (those of a
+        report printed in volumes are in their volumes, with their sources)."""
+        area = self.clinic_area(clinic)
+        cited = [*clinic.sources, *area.area.sources]
+        cited += [s for i in area.indicators for s in i.sources]
+        if not self.report_volumes(clinic):
+            cited += [s for status, _ in self.report_sections(clinic) for s in status.sources]
         return _unique_ids(cited)
 
     def progress_at(self, clinic: Clinic, slug: str) -> int | None:
         """Progress year of a regency in the clinic's cycle year, derived from its M4 year."""
         return self.regency_by_slug[slug].ppsp.progress_year(clinic.cycle_year)
+
+
+def detailed_sections(clinic: Clinic, sections: Sequence[tuple[RegencyStatus, Participant | None]]
+                      ) -> list[tuple[RegencyStatus, Participant | None]]:
+    """The regencies among `sections` that get a section of their own in the clinic's report: those
+    with more to show than their stage, cohort years, attendance and identity (a Pokja, a document,
+    an indicator value, or an action item agreed at this clinic). The others share one table."""
+    named = {item.regency for item in clinic.action_items}
+    return [(status, p) for status, p in sections
+            if status.regency.pokja or status.regency.documents or status.regency.indicators
+            or status.regency.slug in named]
 
 
 _FOCUS_STAGE = {"M1": Stage.M1_M3, "M2": Stage.M1_M3, "M3": Stage.M1_M3, "M4": Stage.M4}

@@ -25,12 +25,14 @@ from . import chartdata, keys
 from .i18n import regency_name
 from .model import (
     Actual,
+    AreaStatus,
     Clinic,
     Content,
     IndicatorStatus,
     MapLayout,
     Milestone,
     Page,
+    Province,
     Quantity,
     Record,
     Regency,
@@ -61,7 +63,11 @@ class Sheet:
 
 
 INDICATOR_COLUMNS = (
-    Column("area_level", "string", "Tingkat wilayah: province (provinsi) atau regency (kabupaten/kota)"),
+    Column("area_level", "string",
+           "Tingkat wilayah: national (nasional), province (provinsi) atau regency (kabupaten/kota)"),
+    Column("province_code", "string", "Kode Kemendagri provinsi wilayah itu (provinsi itu sendiri, atau provinsi"
+                                      " kabupaten/kota itu); kosong untuk tingkat nasional"),
+    Column("province_name", "string", "Nama provinsi itu; kosong untuk tingkat nasional"),
     Column("area_code_kemendagri", "string", "Kode wilayah Kemendagri, mis. 62 atau 62.09"),
     Column("area_code_bps", "string", "Kode wilayah BPS, mis. 62 atau 6207"),
     Column("area_slug", "string", "Pengenal halaman kabupaten/kota di situs; kosong untuk provinsi"),
@@ -80,6 +86,8 @@ INDICATOR_KEY = ("area_code_kemendagri", "indicator", "year")
 
 REGENCY_COLUMNS = (
     Column("slug", "string", "Pengenal kabupaten/kota (nama berkas dan halaman)"),
+    Column("province_code", "string", "Kode Kemendagri provinsi kabupaten/kota itu"),
+    Column("province_name", "string", "Nama provinsi kabupaten/kota itu"),
     Column("kemendagri_code", "string", "Kode wilayah Kemendagri"),
     Column("bps_code", "string", "Kode wilayah BPS (dapat berbeda dari kode Kemendagri)"),
     Column("name", "string", "Nama tanpa 'Kab.'/'Kota'"),
@@ -109,6 +117,7 @@ TARGET_COLUMNS = (
     Column("indicator", "string", "Id indikator"),
     Column("indicator_name", "string", "Nama indikator"),
     Column("scope", "string", "national (nasional) atau province (provinsi)"),
+    Column("province_code", "string", "Kode Kemendagri provinsi sebuah target provinsi; kosong untuk target nasional"),
     Column("start", "integer", "Tahun awal periode target"),
     Column("end", "integer", "Tahun akhir periode target"),
     Column("value", "number", "Nilai target"),
@@ -186,11 +195,16 @@ class OpenData:
 
 
 def _tables(content: Content) -> list[Table]:
-    province = content.site.province
-    province_rows = tuple(_indicator_rows(content, content.province_indicators, "province",
-                                          province.kemendagri_code, province.bps_code, "", f"Provinsi {province.name}"))
+    """The whole-site tables, then one indicator table per regency and, on a national site, per province.
+    Indicator rows follow the hierarchy: the site's own area, then each province (its own values, then
+    its regencies'), in Kemendagri code order."""
+    own = content.area_status
+    own_rows = tuple(_area_rows(content, own))
     per_regency = {s.regency.slug: tuple(_regency_indicator_rows(content, s)) for s in content.statuses}
-    all_rows = (*province_rows, *(row for rows in per_regency.values() for row in rows))
+    per_province = {a.code: (*_area_rows(content, a), *(row for s in a.statuses for row in per_regency[s.regency.slug]))
+                    for a in content.province_statuses}
+    below = per_province.values() if content.province_statuses else per_regency.values()
+    all_rows = (*own_rows, *(row for rows in below for row in rows))
     tables = [
         Table("indikator", "indikator.csv", "Nilai indikator sanitasi per wilayah dan tahun", INDICATOR_COLUMNS,
               all_rows, INDICATOR_KEY),
@@ -206,11 +220,16 @@ def _tables(content: Content) -> list[Table]:
         tables.append(Table(f"kabupaten-{slug}", f"kabupaten/{slug}.csv",
                             f"Nilai indikator {regency_name(regency.type, regency.name, 'id')}",
                             INDICATOR_COLUMNS, rows, INDICATOR_KEY))
+    for area in content.province_statuses:
+        tables.append(Table(f"provinsi-{area.code}", f"provinsi/{area.code}.csv",
+                            f"Nilai indikator Provinsi {area.area.name} dan kabupaten/kotanya", INDICATOR_COLUMNS,
+                            per_province[area.code], INDICATOR_KEY))
     return tables + chartdata.tables(content)  # the figures beside each chart (issue 24)
 
 
 # The indicator values in the workbook: per area and year, one row.
-AREA_COLUMNS = ("area_level", "area_code_kemendagri", "area_code_bps", "area_name", "year")
+AREA_COLUMNS = ("area_level", "province_code", "province_name", "area_code_kemendagri", "area_code_bps", "area_name",
+                "year")
 
 
 def _sheets(content: Content, tables: list[Table]) -> list[Sheet]:
@@ -244,23 +263,32 @@ def _by_area_and_year(content: Content, tidy: Table) -> Sheet:
 
 
 def _regency_indicator_rows(content: Content, status: RegencyStatus) -> Iterator[tuple[Cell, ...]]:
-    r = status.regency
-    return _indicator_rows(content, status.indicators, "regency", r.kemendagri_code, r.bps_code, r.slug,
+    r, province = status.regency, content.province_of(status.regency)
+    return _indicator_rows(content, status.indicators, "regency", province, r.kemendagri_code, r.bps_code, r.slug,
                            regency_name(r.type, r.name, "id"))
 
 
+def _area_rows(content: Content, area: AreaStatus) -> Iterator[tuple[Cell, ...]]:
+    """An area's own values: the nation's (no province) or a province's."""
+    province = area.area if area.level == "province" else None
+    name = f"Provinsi {area.area.name}" if province else area.area.name
+    return _indicator_rows(content, area.indicators, area.level, province, area.code, area.area.bps_code, "", name)
+
+
 def _indicator_rows(content: Content, statuses: tuple[IndicatorStatus, ...] | list[IndicatorStatus], level: str,
-                    kemendagri: str, bps: str, slug: str, name: str) -> Iterator[tuple[Cell, ...]]:
+                    province: Province | None, kemendagri: str, bps: str, slug: str,
+                    name: str) -> Iterator[tuple[Cell, ...]]:
+    where = (province.kemendagri_code, province.name) if province else (None, None)
     for status in statuses:  # catalogue order, then year
         i = status.indicator
         for o in status.series:
-            yield (level, kemendagri, bps, slug, name, i.id, i.name.id, i.subsector, o.year, o.value, i.unit,
+            yield (level, *where, kemendagri, bps, slug, name, i.id, i.name.id, i.subsector, o.year, o.value, i.unit,
                    i.better, o.source, content.source_by_id[o.source].title)
 
 
 def _regency_row(content: Content, status: RegencyStatus) -> tuple[Cell, ...]:
-    r = status.regency
-    return (r.slug, r.kemendagri_code, r.bps_code, r.name, r.type, r.capital,
+    r, province = status.regency, content.province_of(status.regency)
+    return (r.slug, province.kemendagri_code, province.name, r.kemendagri_code, r.bps_code, r.name, r.type, r.capital,
             *_quantity(r.population, whole=True), *_quantity(r.area_km2),
             r.ppsp.m1_m3_year, r.ppsp.m4_year, r.ppsp.source, content.site.as_of.isoformat(),
             status.stage.value, status.progress_year, len(status.completeness.filled),
@@ -270,7 +298,9 @@ def _regency_row(content: Content, status: RegencyStatus) -> tuple[Cell, ...]:
 
 def _target_row(content: Content, t: Target) -> tuple[Cell, ...]:
     indicator = next(i for i in content.indicators if i.id == t.indicator)
-    return (t.indicator, indicator.name.id, t.scope, t.start, t.end, t.value, indicator.unit, t.source,
+    # A province target names its province; on a province's site, that is the site's own.
+    province = (t.area or content.site.province.kemendagri_code) if t.scope == "province" else None
+    return (t.indicator, indicator.name.id, t.scope, province, t.start, t.end, t.value, indicator.unit, t.source,
             content.source_by_id[t.source].title)
 
 
@@ -346,6 +376,20 @@ def _everything(content: Content) -> dict[str, Any]:
     def quantity(q: Quantity | None) -> dict[str, Any] | None:
         return q.model_dump(mode="json") if q else None
 
+    def area(a: AreaStatus) -> dict[str, Any]:
+        """What the site derives about an area: its regencies reported of those expected, at M4, …"""
+        met, judged = a.targets_met
+        spread = a.progress_spread
+        return {"area_level": a.level, "kemendagri_code": a.code, "expected": a.expected, "reported": a.reported,
+                "stage_counts": {stage.value: n for stage, n in a.stage_counts.items()},
+                "progress_year_counts": {str(year): n for year, n in a.progress_year_counts.items()},
+                "m4_share": None if a.m4_share is None else round(a.m4_share, 4),
+                "progress_spread": None if spread is None else {"min": spread[0], "median": spread[1],
+                                                                "max": spread[2]},
+                "completeness": None if a.completeness is None else round(a.completeness, 4),
+                "targets_met": {"met": met, "judged": judged},
+                "indicators": [indicator(s) for s in a.indicators]}
+
     return {
         "generator": "ssk-report",
         "as_of": content.site.as_of.isoformat(),
@@ -353,13 +397,13 @@ def _everything(content: Content) -> dict[str, Any]:
         "content": content.model_dump(mode="json", exclude={"emblem"}),  # the covers' image: no data
         "derived": {
             "year": content.year,
+            # The site's own area: a province, or on a national site the nation (the key keeps its name).
             "province": {
                 "population_total": quantity(content.population_total),
                 "area_km2_total": quantity(content.area_total),
-                "stage_counts": {stage.value: n for stage, n in content.stage_counts.items()},
-                "progress_year_counts": {str(year): n for year, n in content.progress_year_counts.items()},
-                "indicators": [indicator(s) for s in content.province_indicators],
+                **area(content.area_status),
             },
+            "provinces": [area(a) for a in content.province_statuses],  # a national site's, every one
             "regencies": [{
                 "slug": s.regency.slug,
                 "stage": s.stage.value,
@@ -369,6 +413,7 @@ def _everything(content: Content) -> dict[str, Any]:
                                  "not_applicable": list(s.completeness.not_applicable)},
                 "indicators": [indicator(i) for i in s.indicators],
                 "clinics": [c.slug for c in s.clinics],
+                "province_code": content.province_of(s.regency).kemendagri_code,
             } for s in content.statuses],
         },
     }
@@ -489,6 +534,13 @@ class SourcesFile(Record):
                                   " diketahui; jangan ditebak.")
 
 
+class ProvincesFile(Record):
+    """content/provinces.yaml (a national site)"""
+
+    provinces: list[Province] = Field(description="Provinsi: provinsi yang dicakup situs nasional; kabupaten/kota"
+                                      " termasuk provinsi yang kodenya mengawali kode Kemendagri-nya.")
+
+
 class MilestonesFile(Record):
     """content/milestones.yaml"""
 
@@ -512,10 +564,12 @@ class IndicatorsFile(Record):
 _FILE_TYPES: dict[str, tuple[type[BaseModel], tuple[str, ...], str]] = {
     "site": (Site, (), "content/site.yaml"),
     "sources": (SourcesFile, (), "content/sources.yaml"),
+    "provinces": (ProvincesFile, (), "content/provinces.yaml"),
     "milestones": (MilestonesFile, (), "content/milestones.yaml"),
     "indicators": (IndicatorsFile, (), "content/indicators.yaml"),
     "regency": (Regency, ("slug",), "content/regencies/<slug>.yaml"),
-    "clinic": (Clinic, ("slug", "narrative", "foreword"), "content/clinics/<year>-cc<n>.yaml"),
+    "clinic": (Clinic, ("slug", "narrative", "foreword", "province"),
+               "content/clinics/[<province code>/]<year>-cc<n>.yaml"),
     "page": (Page, ("slug", "body"), "front matter of content/pages/<slug>.md"),
     "map": (MapLayout, (), "content/map.yaml"),
 }

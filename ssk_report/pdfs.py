@@ -18,7 +18,8 @@ from typing import Any
 
 from . import keys, parallel
 from .errors import ContentError, Problem
-from .plan import Output
+from .model import Clinic
+from .plan import Output, Volume
 from .products import RenderContext, Tally, Units, template_key
 from .publish import Staging
 from .store import Store
@@ -95,9 +96,11 @@ def _listed_once(layout: Any, pdf: Any) -> None:
 
 def source_of(context: RenderContext, document: Output) -> str:
     """The content file a document is made from, for error messages."""
-    slug = getattr(document.subject, "slug", None) or document.subject.regency.slug
-    folder = "clinics" if document.key.startswith("report:") else "regencies"
-    return f"{context.content_label}/{folder}/{slug}.yaml"
+    subject = document.subject.clinic if isinstance(document.subject, Volume) else document.subject
+    if isinstance(subject, Clinic):
+        return f"{context.content_label}/clinics/{subject.file_stem}.yaml"
+    slug = getattr(subject, "slug", None) or subject.regency.slug
+    return f"{context.content_label}/regencies/{slug}.yaml"
 
 
 def to_pdf(html: str, context: RenderContext, document: Output) -> dict[str, bytes]:

@@ -10,12 +10,46 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .model import Clinic, Content, Lang, Page, RegencyStatus, Text
+from .model import (
+    AreaStatus,
+    Clinic,
+    Content,
+    Lang,
+    Page,
+    Participant,
+    Province,
+    RegencyStatus,
+    Text,
+    detailed_sections,
+)
 
 # Where each language's edition lives. Indonesian is the site root; the English edition mirrors its
 # page structure under en/, with its reports under en/report/.
 PREFIX: dict[Lang, str] = {"id": "", "en": "en/"}
 REPORTS: dict[Lang, str] = {"id": "laporan", "en": "en/report"}
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One province's volume of a clinic's report whose regencies lie in several provinces (see
+    Content.report_volumes): the clinic, the province and its regencies' sections as they stood at
+    the clinic. Everything the volume shows of its regencies is here, so that a change to another
+    province's regency leaves this volume as it was."""
+
+    clinic: Clinic
+    province: Province
+    sections: tuple[tuple[RegencyStatus, Participant | None], ...]
+
+    @property
+    def detailed(self) -> list[tuple[RegencyStatus, Participant | None]]:
+        """Its regencies that get a section of their own (model.detailed_sections)."""
+        return detailed_sections(self.clinic, self.sections)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The clinic's sources and those of this volume's regencies, each once."""
+        cited = [*self.clinic.sources, *(s for status, _ in self.sections for s in status.sources)]
+        return tuple(dict.fromkeys(cited))
 
 
 @dataclass(frozen=True)
@@ -45,8 +79,13 @@ class Output:
         subject = self.subject
         if isinstance(subject, RegencyStatus):
             return (f"regencies/{subject.regency.slug}.yaml",)
+        if isinstance(subject, AreaStatus):  # a province, its values and targets, and its regencies
+            return ("provinces.yaml", "indicators.yaml",
+                    *(f"regencies/{s.regency.slug}.yaml" for s in subject.statuses))
+        if isinstance(subject, Volume):
+            subject = subject.clinic
         if isinstance(subject, Clinic):
-            return tuple(f"clinics/{subject.slug}{end}" for end in (".yaml", ".md", ".en.md"))
+            return tuple(f"clinics/{subject.file_stem}{end}" for end in (".yaml", ".md", ".en.md"))
         if isinstance(subject, Page):
             return (f"pages/{subject.slug}.md", f"pages/{subject.slug}.en.md")
         return None
@@ -105,6 +144,8 @@ class Plan:
 
 
 REGENCY_TEMPLATE = "site/regency.html.j2"
+PROVINCE_TEMPLATE = "site/province.html.j2"
+VOLUME_TEMPLATE = "print/volume.html.j2"
 SEARCH_PARTS_FROM = 150  # regencies; a smaller site's search index is one bundle
 SEARCH_PER_PART = 64  # regencies (each with a page per language) in one part of the search index
 
@@ -117,11 +158,22 @@ def content_for(output: Output, content: Content) -> Content:
     """The content an output shows. A clinic's page and report show the data as it stood on the
     clinic's last day, dated to it (Content.as_of), so that nothing that happened later appears in
     them; every other output shows the current content."""
-    return content.as_of(output.subject.end) if isinstance(output.subject, Clinic) else content
+    subject = output.subject.clinic if isinstance(output.subject, Volume) else output.subject
+    return content.as_of(subject.end) if isinstance(subject, Clinic) else content
+
+
+def province_path(code: str) -> str:
+    """A province's page on a national site, as in the Indonesian edition."""
+    return f"provinsi/{code}.html"
 
 
 def clinic_report_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
     return f"{REPORTS[lang]}/{slug}.pdf"
+
+
+def volume_path(slug: str, province: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
+    """A province's volume of a clinic's report, beside the report (its national summary)."""
+    return f"{REPORTS[lang]}/{slug}/{province}.pdf"
 
 
 def handout_path(slug: str, lang: Lang = DEFAULT_LANGUAGE) -> str:
@@ -141,8 +193,12 @@ SITE_PAGES = ("index", "tahapan", "perubahan", "cari", "data", "aksesibilitas", 
 
 
 def _pages(content: Content, lang: Lang) -> list[Output]:
+    # A national site's home page compares its provinces, each of which has a page; a province's
+    # site is its own province page.
+    national = content.site.scope == "nation"
     specs: list[tuple[str, str, Any]] = [
-        ("index.html", "site/index.html.j2", None),
+        ("index.html", "site/national.html.j2" if national else "site/index.html.j2", None),
+        *((province_path(a.code), PROVINCE_TEMPLATE, a) for a in content.province_statuses),
         ("kabupaten/index.html", "site/regencies.html.j2", None),
         *((f"kabupaten/{s.regency.slug}.html", "site/regency.html.j2", s) for s in content.statuses),
         ("tahapan.html", "site/milestones.html.j2", None),
@@ -161,8 +217,17 @@ def _pages(content: Content, lang: Lang) -> list[Output]:
 
 
 def _documents(content: Content, lang: Lang) -> list[Output]:
-    reports = [Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang, f"report:{c.slug}",
-                      "pdf/ua-1", archive_path(c.slug, lang)) for c in content.clinics_by_date]
+    """A clinic's report, with its archival copy; where its regencies lie in several provinces, it is a
+    summary and one volume per province, each an ordinary tagged PDF of its own (laid out side by side,
+    kept apart in the store: an edit lays out only the volumes that show it); a handout per regency."""
+    reports = []
+    for c in content.clinics_by_date:
+        reports.append(Output(clinic_report_path(c.slug, lang), "print/report.html.j2", c, "pdf", lang,
+                              f"report:{c.slug}", "pdf/ua-1", archive_path(c.slug, lang)))
+        for province, sections in content.as_of(c.end).report_volumes(c):
+            code, volume = province.kemendagri_code, Volume(c, province, tuple(sections))
+            reports.append(Output(volume_path(c.slug, code, lang), VOLUME_TEMPLATE, volume, "pdf", lang,
+                                  f"report:{c.slug}:{code}", "pdf/ua-1"))
     handouts = [Output(handout_path(s.regency.slug, lang), "print/handout.html.j2", s, "pdf", lang,
                        f"handout:{s.regency.slug}", "pdf/ua-1") for s in content.statuses]
     return reports + handouts

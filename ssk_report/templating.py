@@ -129,6 +129,7 @@ def environment(templates: Path, lang: Lang = i18n.DEFAULT_LANGUAGE,
         url=_url,
         alternate=_alternate,
         clinic_report_path=lambda slug: plan.clinic_report_path(slug, lang),
+        volume_path=lambda slug, province: plan.volume_path(slug, province, lang),
         handout_path=lambda slug: plan.handout_path(slug, lang),
         chart_csv=chartdata.csv_path,  # the figures beside a chart (issue 24)
         chart_svg=_chart_svg,

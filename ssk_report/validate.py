@@ -6,6 +6,7 @@ import base64
 import difflib
 import types
 import typing
+from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from .loader import SLUG_RE, Location, RawContent, RawDocument
 from .markup import render_markdown
 from .model import (
     BASE_URL_PATTERN,
+    CLINIC_SLUG,
     EMBLEM_PATTERN,
     ActionItem,
     Actual,
@@ -49,10 +51,10 @@ PATTERN_HINTS = {
     r"^https?://\S+$": "alamat web yang diawali http:// atau https://",
     BASE_URL_PATTERN: "alamat situs yang diawali http:// atau https://, berisi huruf, angka dan . - _ ~ % /"
                       " saja (tanpa spasi, tanda kutip, &, ? atau #), mis. https://ppsp.kalteng.go.id/",
-    r"^[0-9]{4}-cc[0-9]+$": "tahun-ccNOMOR, mis. 2025-cc7",
     r"^[0-9]{8} ?[0-9]{6} ?[0-9] ?[0-9]{3}$": 'NIP 18 angka dalam tanda kutip, mis. "19700101 199503 1 001"',
     EMBLEM_PATTERN: 'nama berkas PNG atau JPEG di dalam folder konten, mis. "lambang.png" (huruf, angka, "-", "_";'
                     ' tanpa ".." atau "/" di awal)',
+    CLINIC_SLUG: "tahun-ccNOMOR, mis. 2025-cc7",
 }
 
 
@@ -244,7 +246,7 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
                                 for i, p in enumerate(provinces)], "kode provinsi", problems)
 
     regencies = [r for doc in raw.regencies if (r := _with_slug(Regency, doc, {}, problems))]
-    clinics = [c for doc in raw.clinics if (c := _with_slug(Clinic, doc, _narrative(doc), problems))]
+    clinics = [c for doc in raw.clinics if (c := _with_slug(Clinic, doc, _narrative(doc) | _folder(doc), problems))]
     pages = [p for doc in raw.pages if (p := _with_slug(Page, doc, _page_texts(doc), problems))]
     problems += [doc.problem((), f"nama halaman {show(doc.stem)} sudah dipakai situs untuk halamannya sendiri"
                              f" ({doc.stem}.html); beri berkas ini nama lain, mis. tentang-{doc.stem}.md")
@@ -262,6 +264,8 @@ def validate(raw: RawContent, load_problems: list[Problem]) -> Content:
     catalogue = {i.id: i for i in indicators}
     _check_catalogue(raw, subsectors, indicators, targets, actuals, milestones, catalogue, problems)
     _check_regencies(raw, regencies, site, provinces, catalogue, problems)
+    if site is not None:
+        _check_areas(raw, site, provinces, regencies, clinics, problems)
     _check_clinics(raw, clinics, regencies, milestones, subsectors, problems)
     _check_attendance(raw, regencies, clinics, problems)
     layout = _map_layout(raw, problems)  # open data (issue 5): the schematic map
@@ -355,6 +359,11 @@ def _narrative(doc: RawDocument) -> dict[str, Any]:
         if source is not None and source.body and source.body.strip():
             texts[key] = _bilingual(source.body, source.translation.body if source.translation else None)
     return texts
+
+
+def _folder(doc: RawDocument) -> dict[str, Any]:
+    """A province's clinic: the province is the folder its file is in."""
+    return {"province": doc.province} if doc.province else {}
 
 
 def _page_texts(doc: RawDocument) -> dict[str, Any]:
@@ -480,6 +489,10 @@ def _with_slug(model: type[M], doc: RawDocument, extra: dict[str, Any], problems
     if "slug" in doc.data:
         problems.append(doc.problem(("slug",), "slug diambil dari nama berkas; hapus kunci ini"))
         return None
+    if model is Clinic and "province" in doc.data:
+        problems.append(doc.problem(("province",), "provinsi coaching clinic diambil dari nama foldernya"
+                                                   " (clinics/<kode provinsi>/); hapus kunci ini"))
+        return None
     return parse(model, doc, {**doc.data, "slug": doc.stem, **extra}, (), problems)
 
 
@@ -571,6 +584,61 @@ def _check_regencies(raw: RawContent, regencies: list[Regency], site: Site | Non
                     problems.append(doc.problem(("indicators", indicator_id, i, "year"),
                                                 f"tahun {obs.year} tercatat dua kali untuk indikator ini"))
                 years.add(obs.year)
+
+
+def _check_areas(raw: RawContent, site: Site, provinces: list[Province], regencies: list[Regency],
+                 clinics: list[Clinic], problems: list[Problem]) -> None:
+    """Areas form one hierarchy, nation -> province -> regency: every value, target and clinic of a
+    province names a province the site knows; a province's clinic names regencies of its own province;
+    a province has no more regency files than the regencies it has."""
+    national = site.scope == "nation"
+    own = site.province.kemendagri_code
+    codes = {p.kemendagri_code for p in provinces} if national else {own}
+    known = ", ".join(f'"{c}"' for c in sorted(codes)) or "belum ada"
+    where = f"kode provinsi dari provinces.yaml: {known}" if national else f'kode provinsi situs ini, "{own}"'
+
+    def unknown(value: Any) -> str:
+        return f"provinsi tidak dikenal ({show(value)}, seharusnya {where})"
+
+    doc = raw.indicators
+    for key in ("targets", "actuals"):
+        for i, item in enumerate(_raw_list(doc, key)):
+            if not isinstance(item, dict) or doc is None:
+                continue
+            area = item.get("area")
+            if isinstance(area, str) and area not in codes:
+                problems.append(doc.problem((key, i, "area"), unknown(area)))
+            elif key == "targets" and national and item.get("scope") == "province" and area is None:
+                problems.append(doc.problem((key, i, "scope"), "target provinsi di situs nasional perlu area: kode"
+                                                                " Kemendagri provinsinya, mis. area: \"62\""))
+    files = {d.stem: d for d in raw.clinics}
+    province_of = {r.slug: r.kemendagri_code.split(".")[0] for r in regencies}
+    for clinic in clinics:
+        clinic_doc = files[clinic.slug]
+        if clinic.province is None:
+            continue
+        if clinic.province not in codes:
+            problems.append(clinic_doc.problem((), f"folder clinics/{clinic.province}/: {unknown(clinic.province)}"))
+            continue
+        named: list[tuple[Location, str]] = [(("participants", i, "regency"), p.regency)
+                                             for i, p in enumerate(clinic.participants)]
+        named += [(("action_items", i, "regency"), item.regency) for i, item in enumerate(clinic.action_items)
+                  if item.regency is not None]
+        for loc, slug in named:
+            if slug in province_of and province_of[slug] != clinic.province:
+                problems.append(clinic_doc.problem(loc, f"{show(slug)} berada di provinsi {province_of[slug]}, bukan di"
+                                                        f" provinsi coaching clinic ini ({clinic.province}, folder"
+                                                        f" clinics/{clinic.province}/)"))
+    counted = Counter(province_of.values())
+    places: list[tuple[RawDocument | None, Location, Province]] = [
+        *((raw.provinces, ("provinces", i, "regency_count"), p) for i, p in enumerate(provinces)),
+        (raw.site, ("province", "regency_count"), site.province)]
+    for place_doc, loc, province in places:
+        have = len(regencies) if province is site.province else counted[province.kemendagri_code]
+        if place_doc is not None and province.regency_count is not None and have > province.regency_count:
+            problems.append(place_doc.problem(loc, f"lebih kecil dari jumlah berkas kabupaten/kota provinsi ini"
+                                                   f" (tertulis {province.regency_count}, ada {have} berkas di"
+                                                   " regencies/)"))
 
 
 def _check_attendance(raw: RawContent, regencies: list[Regency], clinics: list[Clinic],

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from ssk_report import admin, editors
+from ssk_report.demo import write_demo
 from ssk_report.errors import ContentError
 from ssk_report.model import Content
 from ssk_report.opendata import schemas, split_description
@@ -263,3 +264,56 @@ def test_the_kalteng_content_has_no_comment_a_form_would_lose() -> None:
             if same:
                 comments.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert comments == []
+
+
+# ---- A national site ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("national") / "content", 60)
+
+
+def test_a_national_site_edits_its_provinces_and_each_provinces_clinics(national_demo: Path) -> None:
+    national = load_content(Settings(content_dir=national_demo))
+    config = admin.config(national)
+    settings = {f["name"]: f for f in config["collections"][0]["files"]}
+    assert settings["provinsi"]["file"] == "content/provinces.yaml"
+    province = {f["name"]: f for f in settings["provinsi"]["fields"][0]["fields"]}
+    assert province["regency_count"]["label"] == "Jumlah kabupaten/kota"
+    folders = {c["folder"]: c for c in config["collections"] if c.get("format") == admin.format_name(
+        admin.PROVINCE_CLINIC)}
+    assert list(folders) == [f"content/clinics/{p.kemendagri_code}"
+                             for p in sorted(national.provinces, key=lambda p: p.kemendagri_code)]
+    targets = {f["name"]: f for f in form_fields(national, "indicators")}["targets"]
+    area = {f["name"]: f for f in targets["fields"]}["area"]
+    assert (area["widget"], area["file"], area["value_field"]) == (
+        "relation", "provinsi", "provinces.*.kemendagri_code")
+
+
+def test_a_provinces_site_has_no_provinces_to_choose_from(content: Content) -> None:
+    assert "provinsi" not in [f["name"] for f in admin.config(content)["collections"][0]["files"]]
+    assert not [c for c in admin.config(content)["collections"] if c.get("format") == admin.format_name(
+        admin.PROVINCE_CLINIC)]
+    targets = {f["name"]: f for f in form_fields(content, "indicators")}["targets"]
+    area = {f["name"]: f for f in targets["fields"]}["area"]
+    assert area["widget"] == "string" and area["pattern"][0] == "^[0-9]{2}$"
+
+
+def test_national_files_saved_through_the_form_keep_the_model(national_demo: Path, tmp_path: Path,
+                                                              admin_folder: Path) -> None:
+    """provinces.yaml, the indicators with their areas and a province's clinic, whose first line names
+    the schema one folder further up."""
+    national = load_content(Settings(content_dir=national_demo))
+    code = sorted(p.name for p in (national_demo / "clinics").iterdir() if p.is_dir())[0]
+    files = [("provinces", "provinces.yaml"), ("indicators", "indicators.yaml"),
+             (admin.PROVINCE_CLINIC, f"clinics/{code}/2025-cc1.yaml")]
+    texts = cms_save(admin_folder, national, [(kind, (national_demo / path).read_text(), []) for kind, path in files])
+    copy = Path(shutil.copytree(national_demo, tmp_path / "content"))
+    for (kind, path), text in zip(files, texts, strict=True):
+        first = text.splitlines()[0]
+        schema = "clinic" if kind == admin.PROVINCE_CLINIC else kind
+        assert ((ROOT / "content" / path).parent / first.removeprefix(editors.MODELINE)).resolve() == (
+            ROOT / editors.FOLDER / f"{schema}.schema.json"), path
+        (copy / path).write_text(text)
+    assert load_content(Settings(content_dir=copy)).model_dump() == national.model_dump()

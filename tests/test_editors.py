@@ -12,7 +12,8 @@ import yaml
 
 from ssk_report import editors
 from ssk_report.cli import main
-from ssk_report.model import Clinic, Cohort, Regency
+from ssk_report.model import Cohort
+from ssk_report.opendata import schemas
 
 from .conftest import CONTENT, ROOT
 from .test_opendata import plain
@@ -70,29 +71,37 @@ def test_new_files_name_their_schema(tmp_path: Path) -> None:
     content = tmp_path / "content"
     assert main(["new", "regency", "kota-baru", "--content", str(content)]) == 0
     assert main(["new", "clinic", "2026", "1", "--content", str(content)]) == 0
+    assert main(["new", "clinic", "2026", "2", "--provinsi", "62", "--content", str(content)]) == 0
     for path, kind in ((content / "regencies" / "kota-baru.yaml", "regency"),
-                       (content / "clinics" / "2026-cc1.yaml", "clinic")):
-        assert path.read_text().splitlines()[0] == editors.modeline(kind)
+                       (content / "clinics" / "2026-cc1.yaml", "clinic"),
+                       (content / "clinics" / "62" / "2026-cc2.yaml", "clinic")):  # a province's, a folder deeper
+        first = path.read_text().splitlines()[0]
+        assert first == editors.modeline(kind, path.relative_to(content).as_posix())
+        assert (path.parent / first.removeprefix(editors.MODELINE)).resolve() == (
+            tmp_path / editors.FOLDER / f"{kind}.schema.json").resolve()
 
 
 def test_new_files_hold_every_field_of_the_model(tmp_path: Path) -> None:
-    """A new file is the whole form on paper: every field, the ones the build takes from elsewhere
-    (the slug from the file's name, the narrative and the foreword from Markdown files) left out."""
+    """A new file is the whole form on paper: every field of its schema (the model's, but for what the
+    build takes from elsewhere: the slug and province from the file's name and folder, the narrative
+    and the foreword from Markdown files)."""
     content = tmp_path / "content"
     assert main(["new", "regency", "kota-baru", "--content", str(content)]) == 0
     assert main(["new", "clinic", "2026", "1", "--content", str(content)]) == 0
     regency = yaml.safe_load((content / "regencies" / "kota-baru.yaml").read_text())
     clinic = yaml.safe_load((content / "clinics" / "2026-cc1.yaml").read_text())
-    assert list(regency) == [f for f in Regency.model_fields if f != "slug"]
+    assert list(regency) == list(schemas()["regency"]["properties"])
     assert list(regency["ppsp"]) == list(Cohort.model_fields)
-    assert list(clinic) == [f for f in Clinic.model_fields if f not in ("slug", "narrative", "foreword")]
+    assert list(clinic) == list(schemas()["clinic"]["properties"])
 
 
 def test_vscode_maps_each_content_folder_to_its_schema_and_recommends_the_yaml_extension() -> None:
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())
     assert settings["yaml.schemas"] == editors.vscode_schemas()
-    for schema, files in settings["yaml.schemas"].items():
+    for schema, globs in settings["yaml.schemas"].items():
         assert (ROOT / schema).is_file()
-        assert list(ROOT.glob(files)), files
+        for files in [globs] if isinstance(globs, str) else globs:
+            # provinces.yaml and a province's clinics (clinics/<code>/) are a national site's
+            assert list(ROOT.glob(files)) or files in ("content/provinces.yaml", "content/clinics/*/*.yaml"), files
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text())
     assert "redhat.vscode-yaml" in extensions["recommendations"]

@@ -16,7 +16,7 @@ import pytest
 from ssk_report import keys, products
 from ssk_report.pipeline import Settings, Summary, build
 
-from .conftest import CONTENT, TEMPLATES
+from .conftest import CONTENT, ROOT, TEMPLATES
 
 # (what changes, file, text before, text after) — one of each kind of content input.
 CHANGES = [
@@ -217,3 +217,18 @@ def test_indicator_pages_are_made_again_only_when_what_they_show_changes(
     site_build(content_dir, tmp_path / "out", tmp_path / "store")
     assert sorted(u for u in made if "indikator/" in u) == [
         "en/indikator/babs.html", "en/indikator/index.html", "indikator/babs.html", "indikator/index.html"]
+def test_a_build_in_a_new_process_reuses_what_the_last_one_made(tmp_path: Path, content_dir: Path) -> None:
+    """Keys are the same in every process: a set (the sources a reader can open, which nearly every
+    page reads) is hashed in sorted order, not in the order of its strings' hashes, which Python draws
+    anew for each process."""
+    made = []
+    for seed in ("1", "2"):
+        script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path;"
+                  " from ssk_report.pipeline import Settings, build;"
+                  f" print(build(Settings(Path({str(content_dir)!r}), Path({str(TEMPLATES)!r}),"
+                  f" Path({str(tmp_path / seed)!r}), pdf=False,"
+                  f" cache_dir=Path({str(tmp_path / 'store')!r}))).rendered)")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        made.append(int(done.stdout.split()[-1]))
+    assert made[0] > 0 and made[1] == 0

@@ -6,7 +6,9 @@ four parts."""
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -145,8 +147,43 @@ def test_pages_without_their_charts_give_pagefind_the_same_index(site: Path, tmp
             (source / page).write_bytes(prepare((site / page).read_bytes()))
         subprocess.run([*search._pagefind(), "--site", str(source), "--output-path", str(tmp_path / f"{name}-index"),
                         "--quiet"], check=True, capture_output=True)
+        search._stable_filters(tmp_path / f"{name}-index")  # as the build writes it
         entry = tmp_path / f"{name}-index" / "pagefind-entry.json"
-        entry.write_bytes(search._sorted_entry(entry.read_bytes()))  # as the build writes it
+        entry.write_bytes(search._sorted_entry(entry.read_bytes()))
         indexes.append(files(tmp_path / f"{name}-index"))
     assert b"<svg" not in search.searchable((site / pages[-1]).read_bytes())
     assert indexes[0] == indexes[1]
+
+
+def test_filters_are_written_in_order_whatever_order_pagefind_chose(site: Path, tmp_path: Path) -> None:
+    """Pagefind writes a filter's values in hash-map order (a new order each run); the build writes
+    them sorted, under names made from their bytes, so the index is the same bytes every time."""
+    index = site / "pagefind"
+    entry = json.loads((index / "pagefind-entry.json").read_bytes())
+    shutil.copytree(index, tmp_path / "index")
+    copy = tmp_path / "index"
+    for lang, info in entry["languages"].items():
+        meta = search._read_cbor(index / f"pagefind.{info['hash']}.pf_meta")
+        assert meta[search._FILTERS] == sorted(meta[search._FILTERS]) and meta[search._FILTERS]
+        for _, name in meta[search._FILTERS]:
+            found = search._read_cbor(index / "filter" / f"{name}.pf_filter")
+            values = [value for value, _ in found[1]]
+            assert values == sorted(values) and len(values) > 1
+            assert name.startswith(f"{lang}_")
+            # Shuffled, as another run of Pagefind may write it: the build writes it back the same.
+            data = search._SIGNATURE + search.cbor_encode([found[0], found[1][::-1]])
+            (copy / "filter" / f"{name}.pf_filter").write_bytes(gzip.compress(data))
+    search._stable_filters(copy)
+    (copy / "pagefind-entry.json").write_bytes(search._sorted_entry((copy / "pagefind-entry.json").read_bytes()))
+    assert files(copy) == files(index)
+
+
+def test_cbor_round_trips_what_pagefind_writes() -> None:
+    value = ["1.5.2", [["id_2af76b4", 107], ["id_1161b1b", 65536]], [["0", "lip", "id_4816b36"]], [], ["title"],
+             [23, 24, 255, 256, 2**32], ["M1–M3", ""]]
+    data = search.cbor_encode(value)
+    assert search.cbor_decode(data) == (value, len(data))
+    assert search.cbor_encode(23) == b"\x17" and search.cbor_encode(24) == b"\x18\x18"
+    assert search.cbor_encode(256) == b"\x19\x01\x00" and search.cbor_encode("é") == b"\x62\xc3\xa9"
+    with pytest.raises(ValueError, match="not expected"):
+        search.cbor_decode(b"\xa0")  # a map: Pagefind writes none
