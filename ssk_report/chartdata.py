@@ -57,7 +57,7 @@ def tables(content: Content) -> list[Table]:
               (SLUG, STAGE, PROGRESS, NAME),
               tuple((s.regency.slug, s.stage.value, s.progress_year, _name(s.regency))
                     for s in statuses if content.map and s.regency.slug in content.map.tiles), ("slug",)),
-        *_area_tables(content, None),
+        *_area_tables(content.area_status, None),
         Table("grafik-peringkat", _inside(csv_path("peringkat")), "Peringkat kabupaten/kota per indikator: data grafik",
               (INDICATOR, Column("rank", "integer", "Peringkat (nilai yang sama berbagi peringkat)"), SLUG,
                Column("value", "number", "Nilai (persen, 0-100)"), Column("year", "integer", "Tahun nilai"),
@@ -65,24 +65,21 @@ def tables(content: Content) -> list[Table]:
               tuple(row for r in content.rankings for row in _ranked(r)), ("indicator", "slug")),
     ]
     for area in content.province_statuses:
-        found += _area_tables(content, area)
+        found += _area_tables(area, area.code)
     for s in statuses:
         found += _regency_tables(content, s)
     return found
 
 
-def _area_tables(content: Content, area: AreaStatus | None) -> list[Table]:
-    """The bars per stage and per progress year and the indicator charts of the site's own area (None)
-    or of one province of a national site, as its page draws them."""
-    statuses, counts, indicators = ((content.statuses, content.progress_year_counts, content.province_indicators)
-                                    if area is None else (area.statuses, area.progress_year_counts, area.indicators))
-    code = None if area is None else area.code
-    suffix, of = ("", "") if area is None else (f"-{code}", f" Provinsi {area.area.name}")
+def _area_tables(area: AreaStatus, code: str | None) -> list[Table]:
+    """The bars per stage and per progress year and the indicator charts of an area as its page draws
+    them: the site's own (`code` None, files at the top of grafik/) or one province of a national site."""
+    statuses, counts = area.statuses, area.progress_year_counts
+    suffix, of = ("", "") if code is None else (f"-{code}", f" Provinsi {area.area.name}")
     found = [Table(f"grafik-tahap{suffix}", _inside(csv_path("tahap", province=code)),
                    f"Kabupaten/kota{of} per tahap: data grafik", (STAGE, COUNT, SLUGS),
                    tuple((stage.value, n, _slugs(s for s in statuses if s.stage is stage))
-                         for stage, n in (content.stage_counts if area is None else area.stage_counts).items()),
-                   ("stage",))]
+                         for stage, n in area.stage_counts.items()), ("stage",))]
     if counts:  # as the chart: every year from 1 to the latest, a year nobody is in as 0
         found.append(Table(
             f"grafik-progres{suffix}", _inside(csv_path("progres", province=code)),
@@ -91,7 +88,7 @@ def _area_tables(content: Content, area: AreaStatus | None) -> list[Table]:
                   for year in range(1, max(counts) + 1)), ("progress_year",)))
     found.append(Table(f"grafik-indikator{suffix}", _inside(csv_path("indikator", province=code)),
                        f"Indikator wilayah{of} terhadap target: data grafik", INDICATOR_COLUMNS,
-                       tuple(row for s in indicators for row in _series(s))))
+                       tuple(row for s in area.indicators for row in _series(s))))
     return found
 
 
