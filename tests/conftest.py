@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pypdf import PdfReader
 
 from ssk_report.diff import ChangeLog
 from ssk_report.history import History
@@ -152,6 +154,18 @@ def site_pages(site: Path) -> list[Path]:
     """Every page of a built site: its HTML files but the browser editor's (admin/), which is no page
     of the site."""
     return sorted(p for p in site.rglob("*.html") if not p.is_relative_to(site / "admin"))
+
+
+@functools.cache
+def _page_texts(path: str, version: tuple[int, int, int]) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pdf_page_texts(path: Path) -> tuple[str, ...]:
+    """The text of each page of a PDF, extracted once per session for each version of the file (the
+    tests that read every PDF of the shared full build share one extraction)."""
+    stat = path.stat()
+    return _page_texts(str(path), (stat.st_ino, stat.st_mtime_ns, stat.st_size))
 
 
 def run_build(tmp: Path, content_dir: Path = CONTENT, pdf: bool = True, **settings: Any) -> Path:

@@ -25,14 +25,14 @@ from ssk_report.pipeline import Settings, load_content, prepare
 from ssk_report.plan import plan
 from ssk_report.products import RenderContext
 
-from .conftest import CONTENT, TEMPLATES, render_output
+from .conftest import CONTENT, TEMPLATES, pdf_page_texts, render_output
 
 REPORTS = ("laporan/2025-cc7.pdf", "en/report/2025-cc7.pdf")
 
 
 def text_of(path: Path, pages: slice = slice(None)) -> str:
     """The text of a PDF's pages, its white space (line breaks too) as single spaces."""
-    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(path).pages[pages]))
+    return re.sub(r"\s+", " ", " ".join(pdf_page_texts(path)[pages]))
 
 
 def every_pdf(full_build: Path) -> list[Path]:
@@ -263,14 +263,14 @@ def test_no_map_tile_coordinates_in_print(full_build: Path) -> None:
 def test_no_word_is_broken_with_a_hyphen(full_build: Path) -> None:
     """Names ("Kotawaringin") and addresses above all: WeasyPrint's automatic hyphen is U+2010."""
     for path in every_pdf(full_build):
-        assert "\u2010" not in " ".join(page.extract_text() for page in PdfReader(path).pages), path
+        assert "\u2010" not in " ".join(pdf_page_texts(path)), path
 
 
 def test_web_addresses_break_only_after_a_slash_or_a_dot(full_build: Path, content: Content) -> None:
     addresses = sorted({s.url for s in content.sources if s.url}, key=len, reverse=True)
     broken = 0
     for path in (full_build / REPORTS[0], full_build / "en" / "report" / "kabupaten" / "lamandau.pdf"):
-        text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+        text = "\n".join(pdf_page_texts(path))
         for address in addresses:
             pattern = r"\s*".join(re.escape(character) for character in address)
             for found in re.finditer(pattern, text):

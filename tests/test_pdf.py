@@ -12,7 +12,7 @@ from ssk_report.model import Content
 from ssk_report.pipeline import Settings, load_content
 from ssk_report.plan import plan
 
-from .conftest import render_output
+from .conftest import pdf_page_texts, render_output
 
 
 def outline_titles(reader: PdfReader) -> list[str]:
@@ -117,7 +117,7 @@ def test_no_pdf_prints_an_internal_path_or_a_repository_word(full_build: Path) -
     pdfs = sorted(full_build.rglob("*.pdf"))
     assert len(pdfs) > 30
     for path in pdfs:
-        text = re.sub(r"\s+", " ", " ".join(page_texts(PdfReader(path))))
+        text = re.sub(r"\s+", " ", " ".join(pdf_page_texts(path)))
         assert "shared/" not in text, path
         assert not re.search(r"\bgit\b|\bcommit\b|repositor|\brevisi\b", text, flags=re.I), path
 
