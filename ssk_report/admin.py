@@ -70,14 +70,14 @@ class Admin:
             LOG.warning("Halaman admin/ (formulir penyuntingan) dilewati: berkas Sveltia CMS belum dipasang;"
                         " jalankan %s", INSTALL)
             return Tally()
-        site = config(self.context.content)
+        made_of = _made_of(self.context.content)
         units = Units(store, "admin", lambda unit, reads: keys.combine(
-            [self.context.code, installed, json.dumps(site, sort_keys=True)]))
+            [self.context.code, installed, json.dumps(made_of, sort_keys=True)]))
         made = units.reuse(FOLDER)
         fresh = made is None
         if made is None:
             try:
-                made = admin_files(self.context.content, self.packages)
+                made = _files(self.packages, **made_of)
             except IncompleteInstall as problem:
                 LOG.warning("Halaman admin/ dilewati: %s; jalankan %s", problem, INSTALL)
                 units.close()
@@ -105,13 +105,21 @@ def installed_versions(packages: Path) -> str | None:
 
 def admin_files(content: Content, packages: Path) -> dict[str, bytes]:
     """Every file of admin/ by its path in it."""
-    modules = packages / "node_modules"
-    cms = content.site.cms or Cms()
-    files = _vendor(modules)
-    files["config.yml"] = yaml.dump(config(content), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    return _files(packages, **_made_of(content))
+
+
+def _made_of(content: Content) -> dict[str, Any]:
+    """All that admin/ takes from the content (the key of the unit in the store, and _files' input)."""
+    return {"site_config": config(content), "site_title": content.site.title.id,
+            "local_only": (content.site.cms or Cms()).backend is None}
+
+
+def _files(packages: Path, site_config: dict[str, Any], site_title: str, local_only: bool) -> dict[str, bytes]:
+    files = _vendor(packages / "node_modules")
+    files["config.yml"] = yaml.dump(site_config, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                                     width=1000).encode()
-    page = _PAGES.get_template("index.html.j2").render(
-        site_title=content.site.title.id, local_only=cms.backend is None, formats=formats())
+    page = _PAGES.get_template("index.html.j2").render(site_title=site_title, local_only=local_only,
+                                                       formats=formats())
     files["index.html"] = page.encode()
     files["formats.js"] = package_files("ssk_report").joinpath("editor/formats.js").read_bytes()
     return files

@@ -181,6 +181,19 @@ def test_a_cms_version_whose_addresses_are_unknown_is_left_out(tmp_path: Path, c
         admin.admin_files(content, copy)
 
 
+def test_a_changed_site_title_makes_admin_again(tmp_path: Path, content_dir: Path) -> None:
+    """admin/ is kept in the store by what it is made of: the site's title is on its page."""
+    assert admin.installed_versions(CMS_DIR), INSTALL
+    store = tmp_path / "store"
+    out = run_build(tmp_path, content_dir, pdf=False, cache_dir=store)
+    assert "Progres Sanitasi Permukiman Kalimantan Tengah" in (out / "admin" / "index.html").read_text()
+    site = content_dir / "site.yaml"
+    site.write_text(site.read_text().replace("id: Progres Sanitasi Permukiman Kalimantan Tengah",
+                                             "id: Progres Sanitasi Uji", 1))
+    page = (run_build(tmp_path, content_dir, pdf=False, cache_dir=store) / "admin" / "index.html").read_text()
+    assert "Progres Sanitasi Uji" in page and "Kalimantan Tengah" not in page
+
+
 def test_no_cms_block_or_a_disabled_one_makes_no_admin_page(tmp_path: Path, content_dir: Path) -> None:
     site = content_dir / "site.yaml"
     site.write_text(site.read_text().replace("cms:\n  enabled: true", "cms:\n  enabled: false"))
